@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import Ajv from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import { CONFIG_SCHEMA } from './config-schema';
+import type { Severity } from './finding';
+import type { ActiveRule, LintSettings } from './linter';
+import type { OpenApiRule, RuleMeta } from './rule';
+
+export type SeveritySetting = Severity | 'off';
+
+/** `.healthlint.yaml` as written, after schema validation. */
+export interface ConfigFile {
+  readonly extends?: string | readonly string[];
+  readonly rules?: Readonly<Record<string, RuleSettingInput>>;
+  readonly ignore?: readonly string[];
+  readonly publicEndpoints?: readonly string[];
+  readonly allowRemoteRefs?: boolean;
+  readonly maxFileSizeMB?: number;
+}
+
+type RuleSettingInput = SeveritySetting | readonly [SeveritySetting, Record<string, unknown>?] | { severity?: SeveritySetting; options?: Record<string, unknown> };
+
+/** A problem with the configuration: the CLI exits with 2 and prints the message. */
+export class ConfigError extends Error {}
+
+export const CONFIG_FILE_NAMES = ['.healthlint.yaml', '.healthlint.yml', '.healthlint.json'];
+export const PRESETS = ['recommended', 'strict'] as const;
+
+/** The resolved configuration: what each rule does, plus loader settings. */
+export interface ResolvedConfig {
+  readonly settings: LintSettings;
+  readonly ignore: readonly string[];
+  /** Directory that `ignore` patterns are relative to. */
+  readonly baseDir: string;
+  readonly source?: string;
+}
+
+interface RuleState {
+  severity: SeveritySetting;
+  explicit: boolean;
+  options: Record<string, unknown>;
+}
+
+/** Preset severities come from rule metadata, never from a hand-kept list. */
+function presetState(preset: string, meta: RuleMeta): RuleState {
+  if (preset === 'strict') return { severity: meta.defaultSeverity === 'info' ? 'warning' : meta.defaultSeverity, explicit: false, options: {} };
+  return { severity: meta.recommended ? meta.defaultSeverity : 'off', explicit: false, options: {} };
+}
+
+function normaliseRuleSetting(input: RuleSettingInput): { severity?: SeveritySetting; options?: Record<string, unknown> } {
+  if (typeof input === 'string') return { severity: input as SeveritySetting };
+  if (Array.isArray(input)) return { severity: input[0] as SeveritySetting, ...(input[1] ? { options: input[1] as Record<string, unknown> } : {}) };
+  return input as { severity?: SeveritySetting; options?: Record<string, unknown> };
+}
+
+type ConfigValidator = ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null };
+let validator: ConfigValidator | undefined;
+
+function validateConfig(data: unknown, source: string): ConfigFile {
+  validator ??= new Ajv({ allErrors: true, strict: false }).compile(CONFIG_SCHEMA) as unknown as ConfigValidator;
+  if (!validator(data)) {
+    const details = (validator.errors ?? []).map((error) => `${error.instancePath || '(root)'} ${error.message ?? 'is invalid'}`).join('; ');
+    throw new ConfigError(`Invalid configuration in ${source}: ${details}`);
+  }
+  return data as ConfigFile;
+}
+
+/** Builds engine settings from a config object (already parsed), checking rule ids and options. */
+export function resolveConfig(config: ConfigFile, rules: readonly OpenApiRule[], baseDir: string, source?: string): ResolvedConfig {
+  validateConfig(config, source ?? 'configuration');
+  const presets = config.extends === undefined ? ['recommended'] : typeof config.extends === 'string' ? [config.extends] : [...config.extends];
+  for (const preset of presets) {
+    if (!(PRESETS as readonly string[]).includes(preset)) throw new ConfigError(`Unknown preset '${preset}' in ${source ?? 'configuration'}; use one of: ${PRESETS.join(', ')}`);
+  }
+  const states = new Map<string, RuleState>();
+  for (const rule of rules) {
+    let state = presetState('recommended', rule.meta);
+    for (const preset of presets) state = presetState(preset, rule.meta);
+    states.set(rule.meta.id, state);
+  }
+  for (const [ruleId, input] of Object.entries(config.rules ?? {})) {
+    const state = states.get(ruleId);
+    if (!state) {
+      const suggestion = [...states.keys()].find((id) => id.includes(ruleId) || ruleId.includes(id));
+      throw new ConfigError(`Unknown rule '${ruleId}' in ${source ?? 'configuration'}${suggestion ? `; did you mean '${suggestion}'?` : ''}`);
+    }
+    const setting = normaliseRuleSetting(input);
+    if (setting.severity) {
+      state.severity = setting.severity;
+      state.explicit = true;
+    }
+    if (setting.options) state.options = { ...state.options, ...setting.options };
+  }
+  const active: ActiveRule[] = [];
+  const engineRules = new Map<string, { meta: RuleMeta; severity: Severity }>();
+  for (const rule of rules) {
+    const state = states.get(rule.meta.id)!;
+    if (state.severity === 'off') continue;
+    const options = { ...(rule.meta.options?.defaults ?? {}), ...state.options };
+    if (rule.meta.options) checkRuleOptions(rule, options, source);
+    if (rule.meta.engineReported) engineRules.set(rule.meta.id, { meta: rule.meta, severity: state.severity });
+    else active.push({ rule, severity: state.severity, severityIsExplicit: state.explicit, options });
+  }
+  const maxFileBytes = Math.round((config.maxFileSizeMB ?? 100) * 1024 * 1024);
+  return {
+    settings: {
+      rules: active,
+      engineRules,
+      ...(config.publicEndpoints ? { publicEndpoints: config.publicEndpoints } : {}),
+      load: { allowRemoteRefs: config.allowRemoteRefs === true, maxFileBytes },
+    },
+    ignore: config.ignore ?? [],
+    baseDir,
+    ...(source ? { source } : {}),
+  };
+}
+
+function checkRuleOptions(rule: OpenApiRule, options: Record<string, unknown>, source: string | undefined): void {
+  const validate = new Ajv({ allErrors: true, strict: false, useDefaults: false }).compile(rule.meta.options!.schema);
+  if (!validate(options)) {
+    const details = (validate.errors ?? []).map((error) => `${error.instancePath || '(options)'} ${error.message ?? 'is invalid'}`).join('; ');
+    throw new ConfigError(`Invalid options for rule '${rule.meta.id}' in ${source ?? 'configuration'}: ${details}`);
+  }
+}
+
+/** Reads and resolves a config file; YAML or JSON. Throws ConfigError with the file name and reason. */
+export function loadConfigFile(filePath: string, rules: readonly OpenApiRule[]): ResolvedConfig {
+  let text: string;
+  try {
+    text = readFileSync(filePath, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`Cannot read config file ${filePath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = text.trim() === '' ? {} : parseYaml(text, { prettyErrors: false });
+  } catch (error) {
+    const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line;
+    throw new ConfigError(`Config file ${filePath} is not valid YAML/JSON${line ? ` (line ${line})` : ''}`);
+  }
+  return resolveConfig((data ?? {}) as ConfigFile, rules, path.dirname(path.resolve(filePath)), filePath);
+}
+
+/** Finds the nearest config file from `startDir` upwards. */
+export function findConfigFile(startDir: string, exists: (file: string) => boolean): string | undefined {
+  let dir = path.resolve(startDir);
+  for (;;) {
+    for (const name of CONFIG_FILE_NAMES) {
+      const candidate = path.join(dir, name);
+      if (exists(candidate)) return candidate;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}

@@ -1,0 +1,28 @@
+import { parseJsonDocument } from './json-document';
+import type { ParseResult } from './source-document';
+import { parseYamlDocument } from './yaml-document';
+
+/**
+ * Parses a file as JSON or YAML. `.json` files and text starting with `{` go to the JSON parser first;
+ * anything else is YAML (a superset of JSON).
+ */
+export function parseSourceText(uri: string, text: string): ParseResult {
+  const firstChar = text.replace(/^\uFEFF/, '').trimStart().charAt(0);
+  if (/\.json$/i.test(uri) || firstChar === '{' || firstChar === '[') {
+    const json = parseJsonDocument(uri, text);
+    if ('document' in json || /\.json$/i.test(uri)) return json;
+  }
+  return parseYamlDocument(uri, text);
+}
+
+/** True when the root is an OpenAPI or Swagger description: detection by content, never by file name. */
+export function isOpenApiRoot(value: unknown): boolean {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const root = value as Record<string, unknown>;
+  return (typeof root['openapi'] === 'string' && /^3\./.test(root['openapi'])) || String(root['swagger']) === '2.0';
+}
+
+/** A cheap test on raw text, so directories full of unrelated JSON/YAML are not parsed at all. */
+export function mayBeOpenApiText(text: string): boolean {
+  return /["']?(openapi|swagger)["']?\s*:/.test(text);
+}

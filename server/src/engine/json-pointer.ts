@@ -1,0 +1,33 @@
+/** A location inside a parsed document: object keys and array indexes, as in a JSON pointer. */
+export type JsonPath = readonly (string | number)[];
+
+/** Decodes the fragment of a `$ref` (`#/components/schemas/Patient%20Record`) into path segments. */
+export function parseJsonPointer(pointer: string): string[] {
+  let text = pointer.startsWith('#') ? pointer.slice(1) : pointer;
+  try {
+    text = decodeURIComponent(text);
+  } catch {
+    // A malformed percent-escape is taken literally rather than rejected: real specs contain them.
+  }
+  if (text === '' || text === '/') return text === '/' ? [''] : [];
+  if (!text.startsWith('/')) return [text];
+  return text
+    .slice(1)
+    .split('/')
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** Encodes path segments as a JSON pointer (`/paths/~1patients~1{id}/get`). */
+export function formatJsonPointer(path: JsonPath): string {
+  return path.map((segment) => '/' + String(segment).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+/** Reads the value at a path, or undefined when any segment is missing. */
+export function valueAtPath(root: unknown, path: JsonPath): unknown {
+  let current: unknown = root;
+  for (const segment of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[segment as string];
+  }
+  return current;
+}

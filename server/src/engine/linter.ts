@@ -1,0 +1,159 @@
+import { parseSourceText, isOpenApiRoot, mayBeOpenApiText } from './documents/parse';
+import type { LocateRequest, NodePart, SourceDocument } from './documents/source-document';
+import { compareFindings, type Finding, type Fix, type RelatedLocation, type Severity } from './finding';
+import { buildApiModel } from './model/build-model';
+import { docsUrlOf, type OpenApiRule, type RuleMeta, type RuleReport } from './rule';
+import type { SourceRange } from './source-range';
+import { isPlainObject, type SpecNode } from './spec-node';
+import { loadSpecSet, type SpecLoadOptions } from './spec-set';
+import { isSuppressed, parseDirectives } from './suppressions';
+
+/** A rule switched on, with the severity and options the config gives it. */
+export interface ActiveRule {
+  readonly rule: OpenApiRule;
+  readonly severity: Severity;
+  /** True when the config names a severity; then it wins over a rule's per-finding adjustment. */
+  readonly severityIsExplicit: boolean;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** Everything the engine needs to lint: which rules run and how files are loaded. */
+export interface LintSettings {
+  readonly rules: readonly ActiveRule[];
+  /** Engine-reported rules (`parse-error`, `ref-unresolved`) with their configured severity, or absent when off. */
+  readonly engineRules: ReadonlyMap<string, { readonly meta: RuleMeta; readonly severity: Severity }>;
+  readonly publicEndpoints?: readonly string[];
+  readonly load?: SpecLoadOptions;
+}
+
+export interface RuleFailure {
+  readonly ruleId: string;
+  readonly message: string;
+}
+
+export interface LintFileResult {
+  readonly uri: string;
+  /** `spec`: linted; `not-spec`: skipped (valid YAML/JSON without an `openapi`/`swagger` root); `invalid`: could not be parsed. */
+  readonly status: 'spec' | 'not-spec' | 'invalid';
+  readonly findings: readonly Finding[];
+  /** Rules that threw; the other rules' findings are still reported. */
+  readonly ruleFailures: readonly RuleFailure[];
+  /** Every file of the spec (root first), so an editor can re-lint the root when a referenced file changes. */
+  readonly files: readonly string[];
+}
+
+interface PendingReport {
+  readonly meta: RuleMeta;
+  readonly severity: Severity;
+  readonly report: RuleReport;
+}
+
+/**
+ * Lints one file given as text. The same function serves the CLI, the language server and the tests.
+ * `assumeSpec` makes a parse failure a finding even when the text does not look like OpenAPI
+ * (for files the user named explicitly).
+ */
+export async function lintText(uri: string, text: string, settings: LintSettings, assumeSpec = false): Promise<LintFileResult> {
+  const parsed = parseSourceText(uri, text);
+  if ('failure' in parsed) {
+    const parseError = settings.engineRules.get('parse-error');
+    if (!parseError || !(assumeSpec || mayBeOpenApiText(text))) return { uri, status: 'invalid', findings: [], ruleFailures: [], files: [uri] };
+    const finding = makeFinding(parseError.meta, parseError.severity, parsed.failure.message, uri, parsed.failure.range, [], []);
+    return { uri, status: 'invalid', findings: [finding], ruleFailures: [], files: [uri] };
+  }
+  return lintDocument(parsed.document, settings);
+}
+
+/** Lints a parsed document: loads its `$ref`ed files, builds the model once, runs every active rule on it. */
+export async function lintDocument(doc: SourceDocument, settings: LintSettings): Promise<LintFileResult> {
+  if (!isOpenApiRoot(doc.value)) return { uri: doc.uri, status: 'not-spec', findings: [], ruleFailures: [], files: [doc.uri] };
+  const specs = await loadSpecSet(doc, settings.load);
+  const model = buildApiModel(specs, settings.publicEndpoints ? { publicEndpoints: settings.publicEndpoints } : {});
+  const pending: PendingReport[] = [];
+  const ruleFailures: RuleFailure[] = [];
+  for (const active of settings.rules) {
+    if (!active.rule.meta.formats.includes(model.version)) continue;
+    const reports: PendingReport[] = [];
+    try {
+      active.rule.check({
+        model,
+        options: active.options,
+        report: (report) => {
+          const severity = active.severityIsExplicit ? active.severity : report.severity ?? active.severity;
+          reports.push({ meta: active.rule.meta, severity, report });
+        },
+      });
+      pending.push(...reports);
+    } catch (error) {
+      ruleFailures.push({ ruleId: active.rule.meta.id, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  const refRule = settings.engineRules.get('ref-unresolved');
+  if (refRule) {
+    for (const problem of specs.refProblems()) {
+      pending.push({ meta: refRule.meta, severity: refRule.severity, report: { node: problem.node, part: 'value', message: problem.message } });
+    }
+  }
+  const findings = resolveFindings(pending);
+  const directivesByUri = new Map(specs.files.map((file) => [file.uri, parseDirectives(file.text, file.lines)]));
+  const kept = dedupe(findings.filter((finding) => !isSuppressed(finding, directivesByUri.get(finding.uri) ?? [])));
+  return { uri: doc.uri, status: 'spec', findings: kept.sort(compareFindings), ruleFailures, files: specs.files.map((file) => file.uri) };
+}
+
+function makeFinding(meta: RuleMeta, severity: Severity, message: string, uri: string, range: SourceRange, fixes: Fix[], related: RelatedLocation[]): Finding {
+  return { ruleId: meta.id, category: meta.category, severity, message, uri, range, references: meta.references, docsUrl: docsUrlOf(meta.id), fixes, related };
+}
+
+function defaultPart(node: SpecNode): NodePart {
+  return isPlainObject(node.value) || Array.isArray(node.value) ? 'key' : 'value';
+}
+
+/** Turns rule reports into findings with ranges, locating all nodes of one file in a single pass. */
+function resolveFindings(pending: readonly PendingReport[]): Finding[] {
+  const requestsByDoc = new Map<SourceDocument, LocateRequest[]>();
+  const ask = (node: SpecNode, part: NodePart | undefined) => {
+    let requests = requestsByDoc.get(node.doc);
+    if (!requests) requestsByDoc.set(node.doc, (requests = []));
+    requests.push({ path: node.path, part: part ?? defaultPart(node) });
+    return { doc: node.doc, index: requests.length - 1 };
+  };
+  const handles = pending.map(({ report }) => ({
+    main: ask(report.node, report.part),
+    related: (report.related ?? []).map((related) => ask(related.node, related.part)),
+    edits: (report.fixes ?? []).map((fix) => fix.edits.map((edit) => ask(edit.node, edit.part ?? 'value'))),
+  }));
+  const located = new Map([...requestsByDoc].map(([doc, requests]) => [doc, doc.locateAll(requests)]));
+  const rangeOf = (handle: { doc: SourceDocument; index: number }) => located.get(handle.doc)![handle.index]!.range;
+
+  return pending.map(({ meta, severity, report }, index) => {
+    const handle = handles[index]!;
+    const fixes: Fix[] = (report.fixes ?? []).flatMap((fix, fixIndex) => {
+      const edits = fix.edits.map((edit, editIndex) => {
+        const editHandle = handle.edits[fixIndex]![editIndex]!;
+        const range = rangeOf(editHandle);
+        if (edit.find === undefined) return { uri: editHandle.doc.uri, range, newText: edit.newText };
+        const offset = editHandle.doc.text.indexOf(edit.find, range.startOffset);
+        if (offset === -1 || offset + edit.find.length > range.endOffset) return undefined;
+        return { uri: editHandle.doc.uri, range: editHandle.doc.lines.rangeOf(offset, offset + edit.find.length), newText: edit.newText };
+      });
+      return edits.every((edit) => edit !== undefined) ? [{ title: fix.title, safety: fix.safety, edits: edits as Fix['edits'] }] : [];
+    });
+    const related = (report.related ?? []).map((item, relatedIndex) => ({
+      uri: handle.related[relatedIndex]!.doc.uri,
+      range: rangeOf(handle.related[relatedIndex]!),
+      message: item.message,
+    }));
+    return makeFinding(meta, severity, report.message, handle.main.doc.uri, rangeOf(handle.main), fixes, related);
+  });
+}
+
+/** Two roots that share a schema file would report the same node twice; one finding per rule and place is enough. */
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((finding) => {
+    const key = `${finding.ruleId}\u0000${finding.uri}\u0000${finding.range.startOffset}\u0000${finding.range.endOffset}\u0000${finding.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,370 @@
+import { classifyName, declaredClassification, isDicomPhiQueryKey, isFhirPhiResource, isFhirSearchParamCarryingPhi, isPersonScoped, type PhiMatch } from '../phi/phi-classifier';
+import { childOf, entriesOf, isPlainObject, itemsOf, nodeKey, stringValue, type SpecNode } from '../spec-node';
+import type { SpecSet } from '../spec-set';
+import {
+  HTTP_METHODS,
+  type ApiModel,
+  type EffectiveSecurity,
+  type HttpMethod,
+  type OAuthFlow,
+  type OAuthFlowKind,
+  type OpenApiVersion,
+  type Operation,
+  type OperationPhi,
+  type Parameter,
+  type PhiField,
+  type ResponseInfo,
+  type SecurityAlternative,
+  type SecurityScheme,
+  type ServerUrl,
+} from './api-model';
+import { healthPathInfo } from './health-paths';
+import { isPublicByDesign } from './public-endpoints';
+
+export interface ModelOptions {
+  /** Extra public-by-design path patterns from the config (`/status`, `/docs/*`). */
+  readonly publicEndpoints?: readonly string[];
+}
+
+const MAX_PHI_FIELDS_PER_SCHEMA = 50;
+const MAX_SERVER_EXPANSIONS = 32;
+
+export function detectVersion(root: unknown): OpenApiVersion | undefined {
+  if (!isPlainObject(root)) return undefined;
+  if (String(root['swagger']) === '2.0') return '2.0';
+  const openapi = root['openapi'];
+  if (typeof openapi === 'string') return openapi.startsWith('3.0') ? '3.0' : openapi.startsWith('3.') ? '3.1' : undefined;
+  return undefined;
+}
+
+/** Builds the API model of one spec. Throws only if the root is not OpenAPI (callers check first). */
+export function buildApiModel(specs: SpecSet, options: ModelOptions = {}): ApiModel {
+  const root = specs.rootNode();
+  const version = detectVersion(root.value);
+  if (!version) throw new Error('not an OpenAPI document');
+  const builder = new ModelBuilder(specs, version, options);
+  return builder.build(root);
+}
+
+class ModelBuilder {
+  private readonly phiMemo = new Map<string, PhiField[]>();
+  private readonly inProgress = new Set<string>();
+
+  constructor(private readonly specs: SpecSet, private readonly version: OpenApiVersion, private readonly options: ModelOptions) {}
+
+  build(root: SpecNode): ApiModel {
+    const specs = this.specs;
+    const securitySchemes = this.securitySchemes(root);
+    const rootSecurity = childOf(root, 'security');
+    const servers: ServerUrl[] = [...this.serversAt(root, 'root')];
+    const operations: Operation[] = [];
+    for (const [path, pathItemRef] of entriesOf(childOf(root, 'paths'))) {
+      if (path.startsWith('x-')) continue;
+      const pathItem = specs.deref(pathItemRef);
+      if (!pathItem || !isPlainObject(pathItem.value)) continue;
+      servers.push(...this.serversAt(pathItem, 'path'));
+      for (const method of HTTP_METHODS) {
+        const operationNode = childOf(pathItem, method);
+        if (!operationNode || !isPlainObject(operationNode.value)) continue;
+        servers.push(...this.serversAt(operationNode, 'operation'));
+        operations.push(this.operation(path, method, pathItem, operationNode, rootSecurity));
+      }
+    }
+    return {
+      version: this.version,
+      specs,
+      root,
+      servers,
+      securitySchemes,
+      ...(rootSecurity ? { rootSecurity } : {}),
+      operations,
+      phiFieldsOfSchema: (schema, contextNames) => this.phiFieldsOfSchema(schema, isPersonScoped(contextNames)),
+    };
+  }
+
+  // --- servers -------------------------------------------------------------
+
+  private serversAt(owner: SpecNode, level: ServerUrl['level']): ServerUrl[] {
+    if (this.version === '2.0') return level === 'path' ? [] : this.swaggerServers(owner, level);
+    const result: ServerUrl[] = [];
+    for (const serverRef of itemsOf(childOf(owner, 'servers'))) {
+      const server = this.specs.deref(serverRef);
+      const urlNode = childOf(server, 'url');
+      const url = stringValue(urlNode);
+      if (!urlNode || url === undefined) continue;
+      result.push({ node: urlNode, url, expandedUrls: expandServerVariables(url, childOf(server, 'variables')), level });
+    }
+    return result;
+  }
+
+  /** Swagger 2 has no server URLs: `schemes` x `host` + `basePath`; each scheme entry is the node a finding points at. */
+  private swaggerServers(owner: SpecNode, level: ServerUrl['level']): ServerUrl[] {
+    const root = this.specs.rootNode();
+    const host = stringValue(childOf(root, 'host')) ?? '';
+    const basePath = stringValue(childOf(root, 'basePath')) ?? '';
+    return itemsOf(childOf(owner, 'schemes')).flatMap((schemeNode) => {
+      const scheme = stringValue(schemeNode);
+      if (!scheme) return [];
+      const url = `${scheme}://${host}${basePath}`;
+      return [{ node: schemeNode, url, expandedUrls: [url], level }];
+    });
+  }
+
+  // --- security ------------------------------------------------------------
+
+  private securitySchemes(root: SpecNode): Map<string, SecurityScheme> {
+    const container = this.version === '2.0' ? childOf(root, 'securityDefinitions') : this.specs.get(root, 'components') && childOf(this.specs.deref(childOf(root, 'components')), 'securitySchemes');
+    const schemes = new Map<string, SecurityScheme>();
+    for (const [name, declaration] of entriesOf(this.specs.deref(container))) {
+      const node = this.specs.deref(declaration);
+      if (!node || !isPlainObject(node.value)) continue;
+      schemes.set(name, this.securityScheme(name, declaration, node));
+    }
+    return schemes;
+  }
+
+  private securityScheme(name: string, declaration: SpecNode, node: SpecNode): SecurityScheme {
+    const rawType = stringValue(childOf(node, 'type')) ?? '';
+    const type: SecurityScheme['type'] =
+      rawType === 'basic' ? 'http' : (['apiKey', 'http', 'oauth2', 'openIdConnect', 'mutualTLS'] as const).find((known) => known === rawType) ?? 'unknown';
+    const httpScheme = rawType === 'basic' ? 'basic' : stringValue(childOf(node, 'scheme'))?.toLowerCase();
+    const apiKeyIn = stringValue(childOf(node, 'in'));
+    const openIdConnectUrl = childOf(node, 'openIdConnectUrl');
+    return {
+      name,
+      node,
+      declaration,
+      type,
+      ...(httpScheme ? { httpScheme } : {}),
+      ...(apiKeyIn ? { apiKeyIn } : {}),
+      flows: type === 'oauth2' ? this.oauthFlows(node) : [],
+      ...(openIdConnectUrl ? { openIdConnectUrl } : {}),
+    };
+  }
+
+  private oauthFlows(scheme: SpecNode): OAuthFlow[] {
+    const urlsOf = (owner: SpecNode) =>
+      ['authorizationUrl', 'tokenUrl', 'refreshUrl'].map((key) => childOf(owner, key)).filter((url): url is SpecNode => typeof url?.value === 'string');
+    const scopesOf = (owner: SpecNode) => entriesOf(childOf(owner, 'scopes')).map(([scope, node]) => ({ scope, node }));
+    if (this.version === '2.0') {
+      const flowNode = childOf(scheme, 'flow');
+      const swaggerFlow = stringValue(flowNode);
+      const kind: Record<string, OAuthFlowKind> = { implicit: 'implicit', password: 'password', application: 'clientCredentials', accessCode: 'authorizationCode' };
+      if (!flowNode || !swaggerFlow || !kind[swaggerFlow]) return [];
+      return [{ kind: kind[swaggerFlow]!, node: flowNode, urls: urlsOf(scheme), scopes: scopesOf(scheme) }];
+    }
+    return entriesOf(childOf(scheme, 'flows'))
+      .filter(([kind]) => ['implicit', 'password', 'clientCredentials', 'authorizationCode'].includes(kind))
+      .map(([kind, flowNode]) => ({ kind: kind as OAuthFlowKind, node: flowNode, urls: urlsOf(flowNode), scopes: scopesOf(flowNode) }));
+  }
+
+  private effectiveSecurity(operation: SpecNode, rootSecurity: SpecNode | undefined): EffectiveSecurity {
+    const own = childOf(operation, 'security');
+    const inForce = own && Array.isArray(own.value) ? own : rootSecurity && Array.isArray(rootSecurity.value) ? rootSecurity : undefined;
+    if (!inForce) return { source: 'none', alternatives: [], allowsAnonymous: true };
+    const alternatives: SecurityAlternative[] = itemsOf(inForce).map((alternative) => ({
+      node: alternative,
+      schemes: entriesOf(alternative).map(([schemeName, schemeNode]) => ({
+        schemeName,
+        node: schemeNode,
+        scopes: itemsOf(schemeNode).flatMap((scopeNode) => (typeof scopeNode.value === 'string' ? [{ scope: scopeNode.value, node: scopeNode }] : [])),
+      })),
+    }));
+    return {
+      source: inForce === own ? 'operation' : 'root',
+      node: inForce,
+      alternatives,
+      // `security: []` removes all requirements; an `{}` entry makes every other alternative optional.
+      allowsAnonymous: alternatives.length === 0 || alternatives.some((alternative) => alternative.schemes.length === 0),
+    };
+  }
+
+  // --- operations ----------------------------------------------------------
+
+  private operation(path: string, method: HttpMethod, pathItem: SpecNode, node: SpecNode, rootSecurity: SpecNode | undefined): Operation {
+    const health = healthPathInfo(path);
+    const parameters = this.parameters(path, pathItem, node, health.fhirType);
+    const requestSchemas = this.requestSchemas(node, parameters);
+    const responses = this.responses(node);
+    const declaredPhi = declaredClassification(node.value);
+    const contextNames = [...path.split('/').filter(Boolean), ...(health.fhirType ? [health.fhirType] : [])];
+    let evidence: OperationPhi | undefined;
+    const computeEvidence = (): OperationPhi => {
+      const personScoped = isPersonScoped(contextNames) || health.carriesPhi;
+      const phiParameters = parameters.filter((parameter) => parameter.phi);
+      const responseFields = responses
+        .filter((response) => /^(2\d\d|2XX|default)$/i.test(response.status))
+        .flatMap((response) => response.schemas.flatMap((schema) => this.phiFieldsOfSchema(schema, personScoped)));
+      const requestFields = requestSchemas.flatMap((schema) => this.phiFieldsOfSchema(schema, personScoped));
+      const reason =
+        declaredPhi === 'phi'
+          ? 'operation is marked as PHI'
+          : health.description ??
+            (responseFields[0] ? `response field '${responseFields[0].name}'` : undefined) ??
+            (requestFields[0] ? `request field '${requestFields[0].name}'` : undefined) ??
+            (phiParameters[0] ? `parameter '${phiParameters[0].name}'` : undefined);
+      const carriesPhi = declaredPhi === 'phi' || (declaredPhi !== 'public' && reason !== undefined);
+      return { carriesPhi, ...(carriesPhi && reason ? { reason } : {}), parameters: phiParameters, responseFields, requestFields };
+    };
+    const operationId = stringValue(childOf(node, 'operationId'));
+    return {
+      method,
+      path,
+      node,
+      pathItem,
+      ...(operationId ? { operationId } : {}),
+      security: this.effectiveSecurity(node, rootSecurity),
+      parameters,
+      requestSchemas,
+      responses,
+      health,
+      ...(declaredPhi ? { declaredPhi } : {}),
+      phiEvidence: () => (evidence ??= computeEvidence()),
+      isPublicByDesign: isPublicByDesign(path, node.value, this.options.publicEndpoints),
+    };
+  }
+
+  /** Path-level parameters merged with operation-level ones; the operation wins on the same name and location. */
+  private parameters(path: string, pathItem: SpecNode, operation: SpecNode, fhirType: string | undefined): Parameter[] {
+    const byKey = new Map<string, Parameter>();
+    const personScoped = isPersonScoped(path.split('/').filter(Boolean)) || (fhirType !== undefined && isFhirPhiResource(fhirType));
+    for (const owner of [pathItem, operation]) {
+      for (const parameterRef of itemsOf(childOf(owner, 'parameters'))) {
+        const node = this.specs.deref(parameterRef);
+        const name = stringValue(childOf(node, 'name'));
+        const location = stringValue(childOf(node, 'in'));
+        if (!node || name === undefined || location === undefined) continue;
+        const schema = this.specs.deref(childOf(node, 'schema'));
+        const phi = this.parameterPhi(name, location, node, personScoped, fhirType, path);
+        byKey.set(`${location}:${name}`, { name, in: location, node, ...(schema ? { schema } : {}), ...(phi ? { phi } : {}) });
+      }
+    }
+    return [...byKey.values()];
+  }
+
+  private parameterPhi(name: string, location: string, node: SpecNode, personScoped: boolean, fhirType: string | undefined, path: string): PhiMatch | undefined {
+    const declared = declaredClassification(node.value) ?? declaredClassification(this.specs.deref(childOf(node, 'schema'))?.value);
+    if (declared === 'public') return undefined;
+    if (declared === 'phi') return { category: 'declared', weight: 'high', term: 'x-phi', strength: 'strong' };
+    if (location === 'query' && fhirType && isFhirPhiResource(fhirType) && isFhirSearchParamCarryingPhi(name)) {
+      return { category: 'fhir-search', weight: 'high', term: name, strength: 'strong' };
+    }
+    if (location === 'query' && /(^|\/)(studies|series|instances|wado)(\/|$)/i.test(path) && isDicomPhiQueryKey(name)) {
+      return { category: 'dicom-query', weight: 'high', term: name, strength: 'strong' };
+    }
+    if (location === 'body' || location === 'formData') return undefined;
+    return classifyName(name, personScoped);
+  }
+
+  private requestSchemas(operation: SpecNode, parameters: readonly Parameter[]): SpecNode[] {
+    if (this.version === '2.0') {
+      return parameters.filter((parameter) => parameter.in === 'body' && parameter.schema).map((parameter) => parameter.schema!);
+    }
+    const body = this.specs.deref(childOf(operation, 'requestBody'));
+    return this.mediaSchemas(body);
+  }
+
+  private mediaSchemas(owner: SpecNode | undefined): SpecNode[] {
+    return entriesOf(childOf(owner, 'content')).flatMap(([, media]) => {
+      const schema = childOf(this.specs.deref(media), 'schema');
+      return schema ? [schema] : [];
+    });
+  }
+
+  private responses(operation: SpecNode): ResponseInfo[] {
+    return entriesOf(this.specs.deref(childOf(operation, 'responses'))).flatMap(([status, key]) => {
+      if (status.startsWith('x-')) return [];
+      const node = this.specs.deref(key);
+      if (!node || !isPlainObject(node.value)) return [];
+      const swaggerSchema = childOf(node, 'schema');
+      const schemas = this.version === '2.0' ? (swaggerSchema ? [swaggerSchema] : []) : this.mediaSchemas(node);
+      const headerNames = entriesOf(this.specs.deref(childOf(node, 'headers'))).map(([name]) => name);
+      return [{ status, node, key, headerNames, schemas }];
+    });
+  }
+
+  // --- PHI in schemas ------------------------------------------------------
+
+  /** PHI fields of a schema and everything it contains, memoised per schema so shared components are walked once. */
+  private phiFieldsOfSchema(schemaRef: SpecNode, personScoped: boolean): PhiField[] {
+    const schema = this.specs.deref(schemaRef);
+    if (!schema || !isPlainObject(schema.value)) return [];
+    const scoped = personScoped || this.schemaIsPersonScoped(schema);
+    const key = nodeKey(schema) + (scoped ? '\u0001p' : '');
+    const memo = this.phiMemo.get(key);
+    if (memo) return memo;
+    if (this.inProgress.has(key)) return [];
+    this.inProgress.add(key);
+    const fields: PhiField[] = [];
+    try {
+      if (declaredClassification(schema.value) !== 'public') this.collectPhiFields(schema, scoped, fields);
+    } finally {
+      this.inProgress.delete(key);
+    }
+    const result = fields.slice(0, MAX_PHI_FIELDS_PER_SCHEMA);
+    this.phiMemo.set(key, result);
+    return result;
+  }
+
+  private collectPhiFields(schema: SpecNode, scoped: boolean, fields: PhiField[]): void {
+    const properties = entriesOf(this.specs.deref(childOf(schema, 'properties')));
+    // A strong PHI sibling (birthDate) makes the object person-scoped, so `gender` or `city` beside it count too.
+    const siblingScoped =
+      scoped || properties.some(([name, node]) => declaredClassification(this.specs.deref(node)?.value) !== 'public' && classifyName(name, false) !== undefined);
+    for (const [name, propertyKey] of properties) {
+      const property = this.specs.deref(propertyKey);
+      const declared = declaredClassification(property?.value);
+      if (declared === 'public') continue;
+      const match: PhiMatch | undefined =
+        declared === 'phi'
+          ? { category: 'declared', weight: 'high', term: 'x-phi', strength: 'strong' }
+          : classifyName(name, siblingScoped) ?? formatHint(property?.value, siblingScoped);
+      if (match) fields.push({ name, node: propertyKey, match });
+      if (property && fields.length < MAX_PHI_FIELDS_PER_SCHEMA) {
+        fields.push(...this.phiFieldsOfSchema(property, siblingScoped || isPersonScoped([name])));
+      }
+    }
+    for (const combinator of ['allOf', 'oneOf', 'anyOf']) {
+      for (const part of itemsOf(childOf(schema, combinator))) fields.push(...this.phiFieldsOfSchema(part, scoped));
+    }
+    for (const nested of ['items', 'additionalProperties', 'not']) {
+      const child = childOf(schema, nested);
+      if (child && isPlainObject(child.value)) fields.push(...this.phiFieldsOfSchema(child, scoped));
+    }
+  }
+
+  /** A component named `Patient`/`Member`, or a FHIR resource schema whose `resourceType` names a PHI type. */
+  private schemaIsPersonScoped(schema: SpecNode): boolean {
+    const path = schema.path;
+    const componentName =
+      path.length >= 3 && path[0] === 'components' && path[1] === 'schemas' ? String(path[2]) : path.length >= 2 && path[0] === 'definitions' ? String(path[1]) : undefined;
+    const fileName = schema.path.length === 0 ? schema.doc.uri.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '') : undefined;
+    const names = [componentName, fileName].filter((name): name is string => name !== undefined);
+    if (names.length > 0 && isPersonScoped(names)) return true;
+    const resourceType = this.specs.deref(childOf(this.specs.deref(childOf(schema, 'properties')), 'resourceType'));
+    const values = [...(Array.isArray((resourceType?.value as { enum?: unknown })?.enum) ? ((resourceType!.value as { enum: unknown[] }).enum) : []), (resourceType?.value as { const?: unknown })?.const, (resourceType?.value as { default?: unknown })?.default];
+    return values.some((value) => typeof value === 'string' && isFhirPhiResource(value));
+  }
+}
+
+/** `format: email` is contact data wherever it appears in a person-scoped object. */
+function formatHint(schema: unknown, scoped: boolean): PhiMatch | undefined {
+  if (!scoped || !isPlainObject(schema)) return undefined;
+  if (schema['format'] === 'email') return { category: 'contact', weight: 'medium', term: 'format: email', strength: 'context' };
+  return undefined;
+}
+
+/** Substitutes server variables with their default and enum values (bounded), so `{scheme}://` with default `http` is caught. */
+function expandServerVariables(url: string, variables: SpecNode | undefined): string[] {
+  let results = [url];
+  for (const [name, variable] of entriesOf(variables)) {
+    const token = `{${name}}`;
+    if (!url.includes(token) || !isPlainObject(variable.value)) continue;
+    const values = new Set<string>();
+    if (typeof variable.value['default'] === 'string' || typeof variable.value['default'] === 'number') values.add(String(variable.value['default']));
+    if (Array.isArray(variable.value['enum'])) for (const value of variable.value['enum']) if (typeof value === 'string' || typeof value === 'number') values.add(String(value));
+    if (values.size === 0) continue;
+    results = results.flatMap((partial) => [...values].map((value) => partial.split(token).join(value))).slice(0, MAX_SERVER_EXPANSIONS);
+  }
+  return results;
+}

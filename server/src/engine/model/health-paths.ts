@@ -1,0 +1,41 @@
+import vocabulary from '../../../data/phi-vocabulary.json';
+import { isFhirPhiResource, isFhirResourceName } from '../phi/phi-classifier';
+import type { HealthPathInfo } from './api-model';
+
+const fhirRegexes = vocabulary.fhirResources.pathRegexes;
+const FHIR_OPERATION = new RegExp(fhirRegexes.operation);
+const FHIR_COMPARTMENT = new RegExp(fhirRegexes.compartment);
+const FHIR_INSTANCE = new RegExp(fhirRegexes.resourceInstance);
+const FHIR_TYPE_SEARCH = new RegExp(fhirRegexes.typeSearch);
+const DICOMWEB = new RegExp(vocabulary.dicomweb.pathRegex, 'i');
+/** FHIR operations that return or accept patient data; terminology operations ($expand, $lookup...) do not. */
+const PHI_FHIR_OPERATIONS = new Set(
+  Object.keys(vocabulary.fhirResources.operations)
+    .filter((name) => name.startsWith('$'))
+    .map((name) => name.slice(1)),
+);
+
+/** Path templates use `{id}`; FHIR regexes expect a concrete-looking segment, which `{id}` satisfies. */
+export function healthPathInfo(path: string): HealthPathInfo {
+  const clean = path.replace(/\?.*$/, '').replace(/\/+$/, '');
+  const operation = FHIR_OPERATION.exec(clean);
+  if (operation?.groups?.['op']) {
+    const op = operation.groups['op'];
+    const type = operation.groups['type'];
+    if (PHI_FHIR_OPERATIONS.has(op) && (!type || !isFhirResourceName(type) || isFhirPhiResource(type))) {
+      return { fhirOperation: '$' + op, ...(type ? { fhirType: type } : {}), carriesPhi: true, description: `FHIR $${op} operation` };
+    }
+    return { fhirOperation: '$' + op, ...(type ? { fhirType: type } : {}), carriesPhi: false };
+  }
+  for (const regex of [FHIR_COMPARTMENT, FHIR_INSTANCE, FHIR_TYPE_SEARCH]) {
+    const type = regex.exec(clean)?.groups?.['type'];
+    if (type && (type === '*' || isFhirResourceName(type))) {
+      const phi = type === '*' || isFhirPhiResource(type);
+      return { fhirType: type, carriesPhi: phi, ...(phi ? { description: `path names the FHIR ${type} resource` } : {}) };
+    }
+  }
+  if (DICOMWEB.test(path) || /(^|\/)wado(\/|$)/i.test(clean)) {
+    return { dicomweb: true, carriesPhi: true, description: 'DICOMweb path (studies/series/instances carry patient demographics)' };
+  }
+  return { carriesPhi: false };
+}

@@ -1,0 +1,166 @@
+import vocabulary from '../../../data/phi-vocabulary.json';
+
+export type PhiWeight = 'high' | 'medium' | 'low';
+
+/** Why a name was judged PHI: the vocabulary category and the term that matched. */
+export interface PhiMatch {
+  readonly category: string;
+  readonly weight: PhiWeight;
+  readonly term: string;
+  /** `strong` terms are PHI on their own; `context` terms only inside a person-scoped schema or path. */
+  readonly strength: 'strong' | 'context';
+}
+
+interface VocabularyCategory {
+  readonly id: string;
+  readonly weight: string;
+  readonly terms: readonly string[];
+  readonly contextTerms?: readonly string[];
+}
+
+const GERMAN_FOLDS: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue', ß: 'ss', Ä: 'Ae', Ö: 'Oe', Ü: 'Ue' };
+
+/** Splits a field name into lower-case tokens: camelCase, snake_case, kebab-case, dotted, German umlauts folded; letters stay joined to digits. */
+export function nameTokens(name: string): string[] {
+  const folded = name.replace(/[äöüßÄÖÜ]/g, (char) => GERMAN_FOLDS[char] ?? char);
+  return folded
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter((token) => token.length > 0)
+    .map((token) => token.toLowerCase());
+}
+
+function joinedTerm(term: string): string {
+  return nameTokens(term).join('');
+}
+
+interface TermEntry {
+  readonly match: Omit<PhiMatch, 'term'>;
+  readonly term: string;
+}
+
+/** Words that make a schema or path person-scoped, so context terms like `city` or `gender` count as PHI there. */
+const PERSON_SCOPE_TOKENS = new Set([
+  'patient', 'patients', 'person', 'persons', 'people', 'member', 'members', 'user', 'users', 'subject', 'subjects',
+  'participant', 'participants', 'beneficiary', 'beneficiaries', 'versicherter', 'versicherte', 'patienten', 'patientin',
+  'client', 'clients', 'customer', 'customers', 'individual', 'resident', 'insured', 'enrollee', 'subscriber',
+  'relatedperson', 'contact', 'guardian', 'caregiver', 'profile', 'demographics', 'me', 'account',
+]);
+
+class PhiVocabulary {
+  readonly strong = new Map<string, TermEntry>();
+  readonly context = new Map<string, TermEntry>();
+  readonly traps = new Set<string>();
+  readonly fhirPhiTypes = new Set<string>();
+  readonly fhirNotPhi = new Set<string>();
+  readonly fhirSearchParamsCarryingPhi = new Set<string>();
+  readonly dicomPhiQueryKeys = new Set<string>();
+
+  constructor() {
+    for (const category of vocabulary.categories as readonly VocabularyCategory[]) {
+      const weight = (['high', 'medium', 'low'].includes(category.weight) ? category.weight : 'medium') as PhiWeight;
+      for (const term of category.terms) {
+        const key = joinedTerm(term);
+        if (!this.strong.has(key)) this.strong.set(key, { term, match: { category: category.id, weight, strength: 'strong' } });
+      }
+      for (const term of category.contextTerms ?? []) {
+        const key = joinedTerm(term);
+        if (!this.context.has(key)) this.context.set(key, { term, match: { category: category.id, weight, strength: 'context' } });
+      }
+    }
+    for (const trap of vocabulary.falsePositiveTraps) this.traps.add(joinedTerm(trap.name.split(' ')[0]!));
+    const fhir = vocabulary.fhirResources;
+    for (const type of fhir.patientCompartmentR4) this.fhirPhiTypes.add(type);
+    for (const tier of Object.values(fhir.tiers)) for (const type of tier) this.fhirPhiTypes.add(type);
+    for (const type of fhir.notPhi) this.fhirNotPhi.add(type);
+    for (const param of fhir.searchParamsCarryingPhi) this.fhirSearchParamsCarryingPhi.add(param);
+    for (const key of vocabulary.dicomweb.phiQueryKeys) this.dicomPhiQueryKeys.add(key.toLowerCase());
+  }
+}
+
+let loaded: PhiVocabulary | undefined;
+/** The vocabulary, built once per process from `phi-vocabulary.json`. */
+export function phiVocabulary(): PhiVocabulary {
+  return (loaded ??= new PhiVocabulary());
+}
+
+/**
+ * Looks a term up as a run of adjacent tokens (`patientBirthDate` contains `birthDate`), or, for terms of
+ * six or more letters, as the end of one compound token (`Krankenversichertennummer` ends in `versichertennummer`).
+ * Never a raw substring: `usage` is not `age`, `sessionId` is not `ssn`.
+ */
+function lookupTokens(tokens: readonly string[], table: ReadonlyMap<string, TermEntry>): TermEntry | undefined {
+  for (let length = tokens.length; length >= 1; length--) {
+    for (let start = 0; start + length <= tokens.length; start++) {
+      const entry = table.get(tokens.slice(start, start + length).join(''));
+      if (entry) return entry;
+    }
+  }
+  for (const token of tokens) {
+    for (let start = 1; token.length - start >= 6; start++) {
+      const entry = table.get(token.slice(start));
+      if (entry) return entry;
+    }
+  }
+  return undefined;
+}
+
+/** Names that carry a schema's or path's meaning, e.g. `Patient`, `/members/{id}`: is the data about a person? */
+export function isPersonScoped(contextNames: readonly string[]): boolean {
+  const vocab = phiVocabulary();
+  for (const name of contextNames) {
+    if (vocab.fhirPhiTypes.has(name)) return true;
+    for (const token of nameTokens(name)) if (PERSON_SCOPE_TOKENS.has(token)) return true;
+  }
+  return false;
+}
+
+/**
+ * Classifies one field or parameter name. `personScoped` says whether the enclosing schema or path is
+ * about a person (then context terms such as `gender`, `city`, `patientId` count too).
+ */
+export function classifyName(name: string, personScoped: boolean): PhiMatch | undefined {
+  const vocab = phiVocabulary();
+  const tokens = nameTokens(name);
+  if (tokens.length === 0) return undefined;
+  const joined = tokens.join('');
+  if (vocab.traps.has(joined)) return undefined;
+  const strong = lookupTokens(tokens, vocab.strong);
+  if (strong) return { ...strong.match, term: strong.term };
+  if (!personScoped) return undefined;
+  const context = lookupTokens(tokens, vocab.context);
+  return context ? { ...context.match, term: context.term } : undefined;
+}
+
+/** Explicit classification in the spec wins over names: `x-phi: true`, `x-data-classification: phi|pii|public`. */
+export function declaredClassification(schema: unknown): 'phi' | 'public' | undefined {
+  if (!schema || typeof schema !== 'object') return undefined;
+  const record = schema as Record<string, unknown>;
+  if (record['x-phi'] === true || record['x-pii'] === true) return 'phi';
+  if (record['x-phi'] === false) return 'public';
+  const classification = record['x-data-classification'];
+  if (typeof classification === 'string') {
+    const lower = classification.toLowerCase();
+    if (['phi', 'pii', 'ephi', 'sensitive', 'restricted', 'confidential', 'health'].includes(lower)) return 'phi';
+    if (['public', 'none', 'non-phi'].includes(lower)) return 'public';
+  }
+  return undefined;
+}
+
+export function isFhirPhiResource(type: string): boolean {
+  return phiVocabulary().fhirPhiTypes.has(type);
+}
+
+export function isFhirResourceName(type: string): boolean {
+  const vocab = phiVocabulary();
+  return vocab.fhirPhiTypes.has(type) || vocab.fhirNotPhi.has(type);
+}
+
+export function isFhirSearchParamCarryingPhi(name: string): boolean {
+  return phiVocabulary().fhirSearchParamsCarryingPhi.has(name.replace(/:.*$/, ''));
+}
+
+export function isDicomPhiQueryKey(name: string): boolean {
+  return phiVocabulary().dicomPhiQueryKeys.has(name.toLowerCase());
+}

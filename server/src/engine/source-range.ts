@@ -1,0 +1,67 @@
+/** Zero-based line and UTF-16 column, as LSP and SARIF (after +1) expect. */
+export interface Position {
+  readonly line: number;
+  readonly character: number;
+}
+
+/** A span of source text, kept both as offsets and as line/column. */
+export interface SourceRange {
+  readonly start: Position;
+  readonly end: Position;
+  readonly startOffset: number;
+  readonly endOffset: number;
+}
+
+/** Maps offsets to line/column; line starts are computed on first use, since most files need no position at all. */
+export class LineIndex {
+  private lineStarts: number[] | undefined;
+
+  constructor(private readonly text: string) {}
+
+  positionAt(offset: number): Position {
+    const starts = this.starts();
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low, character: offset - starts[low]! };
+  }
+
+  offsetAt(position: Position): number {
+    const starts = this.starts();
+    const line = Math.min(Math.max(position.line, 0), starts.length - 1);
+    return Math.min(starts[line]! + position.character, this.text.length);
+  }
+
+  rangeOf(startOffset: number, endOffset: number): SourceRange {
+    return { start: this.positionAt(startOffset), end: this.positionAt(endOffset), startOffset, endOffset };
+  }
+
+  lineText(line: number): string {
+    const starts = this.starts();
+    const start = starts[line] ?? this.text.length;
+    const next = starts[line + 1] ?? this.text.length;
+    return this.text.slice(start, next).replace(/\r?\n$/, '');
+  }
+
+  get lineCount(): number {
+    return this.starts().length;
+  }
+
+  private starts(): number[] {
+    if (!this.lineStarts) {
+      const starts = [0];
+      const text = this.text;
+      let index = text.indexOf('\n');
+      while (index !== -1) {
+        starts.push(index + 1);
+        index = text.indexOf('\n', index + 1);
+      }
+      this.lineStarts = starts;
+    }
+    return this.lineStarts;
+  }
+}

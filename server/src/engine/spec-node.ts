@@ -1,0 +1,48 @@
+import type { SourceDocument } from './documents/source-document';
+import type { JsonPath } from './json-pointer';
+
+/** A node of a spec as written: the file it is in, its path there, and its plain value. */
+export interface SpecNode {
+  readonly doc: SourceDocument;
+  readonly path: JsonPath;
+  readonly value: unknown;
+}
+
+export type PlainObject = Record<string, unknown>;
+
+export function isPlainObject(value: unknown): value is PlainObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The member `key` of an object node (not following `$ref`), or undefined. */
+export function childOf(node: SpecNode | undefined, key: string | number): SpecNode | undefined {
+  if (!node) return undefined;
+  const value = node.value;
+  if (Array.isArray(value)) {
+    if (typeof key !== 'number' || key >= value.length) return undefined;
+    return { doc: node.doc, path: [...node.path, key], value: value[key] };
+  }
+  if (!isPlainObject(value) || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
+  return { doc: node.doc, path: [...node.path, key], value: value[key as string] };
+}
+
+/** Members of an object node in source order. */
+export function entriesOf(node: SpecNode | undefined): [string, SpecNode][] {
+  if (!node || !isPlainObject(node.value)) return [];
+  return Object.keys(node.value).map((key) => [key, childOf(node, key)!]);
+}
+
+/** Items of an array node. */
+export function itemsOf(node: SpecNode | undefined): SpecNode[] {
+  if (!node || !Array.isArray(node.value)) return [];
+  return node.value.map((_, index) => childOf(node, index)!);
+}
+
+export function stringValue(node: SpecNode | undefined): string | undefined {
+  return typeof node?.value === 'string' ? node.value : undefined;
+}
+
+/** A stable identity for a node, for visited sets and de-duplication. */
+export function nodeKey(node: SpecNode): string {
+  return node.doc.uri + '#' + node.path.join('\u0000');
+}

@@ -1,0 +1,246 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SourceDocument } from './documents/source-document';
+import { parseSourceText } from './documents/parse';
+import { parseJsonPointer, valueAtPath } from './json-pointer';
+import { childOf, isPlainObject, nodeKey, type SpecNode } from './spec-node';
+
+/** A `$ref` that could not be followed, reported where the `$ref` is written. */
+export interface RefProblem {
+  readonly node: SpecNode;
+  readonly message: string;
+}
+
+export interface SpecLoadOptions {
+  /** Follow `http(s)://` references. Off by default: linting never touches the network unless configured. */
+  readonly allowRemoteRefs?: boolean;
+  /** Reads a local file; lets the language server supply unsaved editor text. */
+  readonly readText?: (filePath: string) => Promise<string>;
+  readonly maxFileBytes?: number;
+}
+
+const MAX_REF_HOPS = 64;
+
+function isRemote(uri: string): boolean {
+  return /^https?:\/\//i.test(uri);
+}
+
+/** The absolute location a `$ref` file part names, relative to the file it is written in. */
+function resolveRefTarget(fromUri: string, filePart: string): string {
+  if (isRemote(filePart)) return filePart;
+  if (isRemote(fromUri)) return new URL(filePart, fromUri).toString();
+  let decoded = filePart;
+  try {
+    decoded = decodeURIComponent(filePart);
+  } catch {
+    // keep the literal text
+  }
+  if (decoded.startsWith('file://')) return fileURLToPath(decoded);
+  return path.resolve(path.dirname(fromUri), decoded);
+}
+
+function normaliseLoaderUrl(url: string): string {
+  const withoutHash = url.replace(/#.*$/, '');
+  return withoutHash.startsWith('file://') ? fileURLToPath(withoutHash) : withoutHash;
+}
+
+/**
+ * The files of one multi-file spec and `$ref` navigation across them. Every node keeps the file
+ * and path where it is written, so a finding about a referenced schema is reported in that schema's file.
+ */
+export class SpecSet {
+  private readonly problems = new Map<string, RefProblem>();
+
+  constructor(
+    readonly root: SourceDocument,
+    private readonly documents: ReadonlyMap<string, SourceDocument>,
+    private readonly loadFailures: ReadonlyMap<string, string>,
+  ) {}
+
+  rootNode(): SpecNode {
+    return { doc: this.root, path: [], value: this.root.value };
+  }
+
+  /** Every file of the spec that was loaded, the root first. */
+  get files(): SourceDocument[] {
+    return [this.root, ...[...this.documents.values()].filter((doc) => doc !== this.root)];
+  }
+
+  /** Follows `$ref` chains to the node they name; a broken or circular chain stops at the last good node and is recorded. */
+  deref(node: SpecNode | undefined): SpecNode | undefined {
+    if (!node) return undefined;
+    const { target, problem } = this.follow(node);
+    if (problem) this.recordProblem(problem.node, problem.message);
+    return target;
+  }
+
+  /** Dereferences, then reads a member: the usual step when walking a spec. */
+  get(node: SpecNode | undefined, key: string | number): SpecNode | undefined {
+    return this.deref(childOf(this.deref(node), key));
+  }
+
+  /**
+   * Broken `$ref`s of every loaded file, found by one walk of each file. Each is reported at its own
+   * `$ref` value; each distinct reference text is resolved once per file.
+   */
+  refProblems(): RefProblem[] {
+    const outcomes = new Map<string, string | undefined>();
+    for (const doc of this.files) {
+      visitRefs(doc.value, [], (path, value) => {
+        const node: SpecNode = { doc, path, value };
+        const key = doc.uri + '\u0000' + String(value['$ref']);
+        if (!outcomes.has(key)) outcomes.set(key, this.follow(node).problem?.message);
+        const message = outcomes.get(key);
+        if (message) this.recordProblem(childOf(node, '$ref')!, message);
+      });
+    }
+    return [...this.problems.values()];
+  }
+
+  private follow(node: SpecNode): { target: SpecNode; problem?: RefProblem } {
+    let current = node;
+    const seen = new Set<string>();
+    for (let hops = 0; hops < MAX_REF_HOPS; hops++) {
+      const value = current.value;
+      if (!isPlainObject(value) || typeof value['$ref'] !== 'string') return { target: current };
+      const refNode = childOf(current, '$ref')!;
+      const key = nodeKey(current);
+      if (seen.has(key)) return { target: current, problem: { node: refNode, message: 'Circular $ref: the reference chain leads back to itself' } };
+      seen.add(key);
+      const resolved = this.resolveRef(current, value['$ref']);
+      if ('message' in resolved) return { target: current, problem: { node: refNode, message: resolved.message } };
+      current = resolved;
+    }
+    return { target: current, problem: { node: childOf(node, '$ref')!, message: `$ref chain longer than ${MAX_REF_HOPS} hops` } };
+  }
+
+  private resolveRef(from: SpecNode, ref: string): SpecNode | { message: string } {
+    const hashIndex = ref.indexOf('#');
+    const filePart = hashIndex === -1 ? ref : ref.slice(0, hashIndex);
+    const pointer = hashIndex === -1 ? '' : ref.slice(hashIndex + 1);
+    let doc: SourceDocument | undefined = from.doc;
+    if (filePart !== '') {
+      const target = resolveRefTarget(from.doc.uri, filePart);
+      doc = this.documents.get(target);
+      if (!doc) {
+        const reason = this.loadFailures.get(target) ?? (isRemote(target) ? 'remote references are not fetched (set allowRemoteRefs to follow them)' : 'file not found');
+        return { message: `Cannot resolve $ref '${ref}': ${reason}` };
+      }
+    }
+    const segments = parseJsonPointer(pointer);
+    const value = valueAtPath(doc.value, segments);
+    if (value === undefined) return { message: `Cannot resolve $ref '${ref}': no such node in ${path.basename(doc.uri)}` };
+    return { doc, path: segments, value };
+  }
+
+  private recordProblem(node: SpecNode, message: string): void {
+    const key = nodeKey(node);
+    if (!this.problems.has(key)) this.problems.set(key, { node, message });
+  }
+}
+
+/** Calls `visit` for every object with a string `$ref`, with its path. */
+function visitRefs(value: unknown, path: (string | number)[], visit: (path: (string | number)[], value: Record<string, unknown>) => void): void {
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const item = value[index];
+      if (item !== null && typeof item === 'object') {
+        path.push(index);
+        visitRefs(item, path, visit);
+        path.pop();
+      }
+    }
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  const record = value as Record<string, unknown>;
+  if (typeof record['$ref'] === 'string') {
+    visit([...path], record);
+    return;
+  }
+  for (const key in record) {
+    const child = record[key];
+    if (child !== null && typeof child === 'object') {
+      path.push(key);
+      visitRefs(child, path, visit);
+      path.pop();
+    }
+  }
+}
+
+/** External (`other.yaml#/...` or URL) references anywhere in the text; a spec with none needs no file crawl. */
+function mayHaveExternalRefs(text: string): boolean {
+  return /["']?\$ref["']?\s*:\s*["']?(?!#)[^\s"'#]/.test(text);
+}
+
+function looksBinary(bytes: Buffer): boolean {
+  return bytes.subarray(0, 8000).includes(0);
+}
+
+/**
+ * Loads every file a spec references. The crawl itself is `@apidevtools/json-schema-ref-parser`'s
+ * (relative paths, URL resolution, cycles between files, optional HTTP); our resolver and parser
+ * plug-ins make it read through our loader and keep our position-aware documents.
+ */
+export async function loadSpecSet(root: SourceDocument, options: SpecLoadOptions = {}): Promise<SpecSet> {
+  const documents = new Map<string, SourceDocument>([[root.uri, root]]);
+  const failures = new Map<string, string>();
+  if (!mayHaveExternalRefs(root.text)) return new SpecSet(root, documents, failures);
+
+  const maxBytes = options.maxFileBytes ?? 100 * 1024 * 1024;
+  const readText = options.readText;
+  const { $RefParser } = await import('@apidevtools/json-schema-ref-parser');
+  const parser = new $RefParser();
+  const fileResolver = {
+    order: 1,
+    canRead: (file: { url: string }) => !isRemote(file.url),
+    read: async (file: { url: string }) => {
+      const filePath = normaliseLoaderUrl(file.url);
+      try {
+        if (readText) return await readText(filePath);
+        const stat = await fs.stat(filePath);
+        if (stat.size > maxBytes) throw new Error(`file is larger than ${Math.round(maxBytes / 1048576)} MB`);
+        const bytes = await fs.readFile(filePath);
+        if (looksBinary(bytes)) throw new Error('binary file');
+        return bytes.toString('utf8');
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        failures.set(filePath, code === 'ENOENT' ? 'file not found' : code ? `cannot read file (${code})` : (error as Error).message);
+        throw error;
+      }
+    },
+  };
+  const positionParser = {
+    order: 1,
+    allowEmpty: true,
+    canParse: true,
+    parse: (file: { url: string; data: string | Buffer }) => {
+      const uri = normaliseLoaderUrl(file.url);
+      if (uri === root.uri) return root.value;
+      const text = typeof file.data === 'string' ? file.data : file.data.toString('utf8');
+      const result = parseSourceText(uri, text);
+      if ('failure' in result) {
+        const where = result.failure.range.start;
+        failures.set(uri, `${result.failure.message} at line ${where.line + 1}`);
+        throw new Error(result.failure.message);
+      }
+      documents.set(uri, result.document);
+      return result.document.value;
+    },
+  };
+  try {
+    await parser.resolve(root.uri, root.value as object, {
+      continueOnError: true,
+      parse: { json: false, yaml: false, text: false, binary: false, healthlint: positionParser },
+      resolve: {
+        external: true,
+        file: fileResolver,
+        http: options.allowRemoteRefs ? { timeout: 10_000, redirects: 3 } : false,
+      },
+    } as never);
+  } catch {
+    // Errors are per file and already recorded in `failures`; the refs that need them report at their `$ref`.
+  }
+  return new SpecSet(root, documents, failures);
+}
