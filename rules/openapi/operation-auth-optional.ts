@@ -1,0 +1,15 @@
+import { defineRule } from '../../server/src/engine/rule';
+
+// TODO(rule author): not implemented yet.
+export default defineRule({
+  meta: {
+    id: 'operation-auth-optional',
+    category: 'authentication',
+    defaultSeverity: 'warning',
+    description: 'Not implemented yet.',
+    recommended: true,
+    formats: ['2.0', '3.0', '3.1'],
+    references: { cwe: [], owaspApi: [], hipaa: [], gdpr: [] },
+  },
+  check() {},
+});
