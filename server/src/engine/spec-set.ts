@@ -161,6 +161,8 @@ function visitRefs(value: unknown, path: (string | number)[], visit: (path: (str
   }
   for (const key in record) {
     const child = record[key];
+    // `example` values are literal data in OpenAPI, not Reference Objects, even when they contain `$ref`.
+    if (key === 'example' || key === 'x-example') continue;
     if (child !== null && typeof child === 'object') {
       path.push(key);
       visitRefs(child, path, visit);

@@ -1,0 +1,107 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+
+/** A file to lint and how it was found: named on the command line, or found while walking a folder. */
+export interface LintTarget {
+  readonly filePath: string;
+  readonly explicit: boolean;
+}
+
+export interface WalkProblem {
+  readonly filePath: string;
+  readonly reason: string;
+}
+
+const SPEC_EXTENSIONS = /\.(ya?ml|json)$/i;
+/** Never descended into, whatever .gitignore says: dependencies and VCS metadata. */
+const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
+
+interface IgnoreScope {
+  readonly baseDir: string;
+  readonly matcher: Ignore;
+}
+
+async function readIgnoreFile(dir: string): Promise<IgnoreScope | undefined> {
+  try {
+    const text = await fs.readFile(path.join(dir, '.gitignore'), 'utf8');
+    return { baseDir: dir, matcher: ignore().add(text) };
+  } catch {
+    return undefined;
+  }
+}
+
+function isIgnored(filePath: string, isDir: boolean, scopes: readonly IgnoreScope[]): boolean {
+  for (const scope of scopes) {
+    const relative = path.relative(scope.baseDir, filePath).split(path.sep).join('/');
+    if (!relative || relative.startsWith('..')) continue;
+    if (scope.matcher.ignores(isDir ? relative + '/' : relative)) return true;
+  }
+  return false;
+}
+
+/**
+ * Expands command-line paths into files. Folders are walked recursively, honouring every `.gitignore`
+ * on the way (as git does, nested ones included) and the config's `ignore` patterns; only `.yaml`,
+ * `.yml` and `.json` files are taken from folders. Files named explicitly are always linted.
+ */
+export async function collectTargets(inputs: readonly string[], configIgnore: readonly string[], configBaseDir: string): Promise<{ targets: LintTarget[]; problems: WalkProblem[] }> {
+  const targets = new Map<string, LintTarget>();
+  const problems: WalkProblem[] = [];
+  const configScope: IgnoreScope = { baseDir: configBaseDir, matcher: ignore().add([...configIgnore]) };
+
+  async function walk(dir: string, scopes: readonly IgnoreScope[]): Promise<void> {
+    const own = await readIgnoreFile(dir);
+    const active = own ? [...scopes, own] : scopes;
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      problems.push({ filePath: dir, reason: `cannot read folder (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (ALWAYS_SKIPPED_DIRS.has(entry.name) || isIgnored(full, true, active)) continue;
+        await walk(full, active);
+      } else if (entry.isFile() && SPEC_EXTENSIONS.test(entry.name) && !isIgnored(full, false, active)) {
+        if (!targets.has(full)) targets.set(full, { filePath: full, explicit: false });
+      }
+    }
+  }
+
+  for (const input of inputs) {
+    const full = path.resolve(input);
+    let stat;
+    try {
+      stat = await fs.stat(full);
+    } catch {
+      problems.push({ filePath: input, reason: 'no such file or folder' });
+      continue;
+    }
+    if (stat.isDirectory()) {
+      // .gitignore files above the starting folder apply too, up to the repository root.
+      const ancestors: IgnoreScope[] = [];
+      for (let dir = path.dirname(full); ; dir = path.dirname(dir)) {
+        const scope = await readIgnoreFile(dir);
+        if (scope) ancestors.unshift(scope);
+        if (path.dirname(dir) === dir || (await exists(path.join(dir, '.git')))) break;
+      }
+      await walk(full, [configScope, ...ancestors]);
+    } else {
+      targets.set(full, { filePath: full, explicit: true });
+    }
+  }
+  return { targets: [...targets.values()], problems };
+}
+
+async function exists(filePath: string): Promise<boolean> {
+  try {
+    await fs.access(filePath);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,23 @@
+import type { Finding, Severity } from '../../engine/finding';
+import type { OpenApiRule } from '../../engine/rule';
+
+/** What a formatter gets: the findings of the whole run, plus the context to render them. */
+export interface LintReport {
+  /** Sorted by file, line, column, rule. */
+  readonly findings: readonly Finding[];
+  /** Every file that was linted as a spec (roots and referenced files), for tools that list them. */
+  readonly lintedFiles: readonly string[];
+  readonly rules: readonly OpenApiRule[];
+  /** Directory that output paths are relative to. */
+  readonly cwd: string;
+  readonly color: boolean;
+  readonly toolVersion: string;
+}
+
+export type Formatter = (report: LintReport) => string;
+
+export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const finding of findings) counts[finding.severity]++;
+  return counts;
+}

@@ -1,0 +1,136 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type * as Sarif from 'sarif';
+import type { Finding, Severity } from '../../engine/finding';
+import { docsUrlOf, type OpenApiRule } from '../../engine/rule';
+import type { Formatter } from './report';
+
+const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = {
+  error: 'error',
+  warning: 'warning',
+  info: 'note',
+};
+
+/** GitHub code scanning maps 7.0–8.9 to high, 4.0–6.9 to medium, below to low. */
+const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.5', info: '2.0' };
+
+const ROOT_ID = 'PROJECTROOT';
+const docsDir = path.resolve(__dirname, '..', '..', '..', '..', '..', 'rules', 'openapi');
+
+function pascalCase(id: string): string {
+  return id.replace(/(^|-)([a-z0-9])/g, (_, __, char: string) => char.toUpperCase());
+}
+
+function ruleDocs(rule: OpenApiRule): string | undefined {
+  const file = path.join(docsDir, `${rule.meta.id}.md`);
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
+function section(markdown: string, title: string): string | undefined {
+  const match = new RegExp(`^## ${title}\\n([\\s\\S]*?)(?=^## |(?![\\s\\S]))`, 'm').exec(markdown);
+  return match?.[1]?.trim();
+}
+
+function descriptor(rule: OpenApiRule): Sarif.ReportingDescriptor {
+  const { meta } = rule;
+  const docs = ruleDocs(rule);
+  const whatItFinds = docs ? section(docs, 'What it finds') : undefined;
+  const howToFix = docs ? section(docs, 'How to fix') : undefined;
+  const references = meta.references;
+  const tags = [
+    'security',
+    meta.category,
+    ...references.cwe.map((cwe) => `external/cwe/cwe-${cwe}`),
+    ...references.owaspApi.map((id) => `external/owasp/${id.toLowerCase().replace(':', '-')}`),
+    ...references.hipaa.map((clause) => `hipaa/${clause}`),
+    ...references.gdpr.map((article) => `gdpr/${article}`),
+  ];
+  return {
+    id: meta.id,
+    name: pascalCase(meta.id),
+    shortDescription: { text: meta.description },
+    fullDescription: { text: whatItFinds ?? meta.description },
+    helpUri: docsUrlOf(meta.id),
+    help: {
+      text: [meta.description, howToFix ? `How to fix: ${howToFix}` : undefined].filter(Boolean).join('\n\n'),
+      ...(docs ? { markdown: docs } : {}),
+    },
+    defaultConfiguration: { level: LEVEL[meta.defaultSeverity] },
+    properties: {
+      category: meta.category,
+      tags,
+      precision: 'high',
+      'security-severity': SECURITY_SEVERITY[meta.defaultSeverity],
+      ...(meta.fixSafety ? { fixSafety: meta.fixSafety } : {}),
+    },
+  };
+}
+
+/** SARIF 2.1.0 for code scanning: paths relative to the project root (`originalUriBaseIds`), UTF-16 columns. */
+export const formatSarif: Formatter = (report) => {
+  const rootUri = pathToFileURL(report.cwd.endsWith(path.sep) ? report.cwd : report.cwd + path.sep).toString();
+  const artifactLocation = (uri: string): Sarif.ArtifactLocation => {
+    const relative = path.relative(report.cwd, uri);
+    if (relative.startsWith('..') || path.isAbsolute(relative)) return { uri: pathToFileURL(uri).toString() };
+    return { uri: relative.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: ROOT_ID };
+  };
+  const region = (range: Finding['range']): Sarif.Region => ({
+    startLine: range.start.line + 1,
+    startColumn: range.start.character + 1,
+    endLine: range.end.line + 1,
+    endColumn: range.end.character + 1,
+  });
+  const usedRuleIds = new Set(report.findings.map((finding) => finding.ruleId));
+  const rules = report.rules.filter((rule) => usedRuleIds.has(rule.meta.id) || !rule.meta.engineReported);
+  const ruleIndex = new Map(rules.map((rule, index) => [rule.meta.id, index]));
+  const results: Sarif.Result[] = report.findings.map((finding) => ({
+    ruleId: finding.ruleId,
+    ...(ruleIndex.has(finding.ruleId) ? { ruleIndex: ruleIndex.get(finding.ruleId)! } : {}),
+    level: LEVEL[finding.severity],
+    message: { text: finding.message },
+    locations: [{ physicalLocation: { artifactLocation: artifactLocation(finding.uri), region: region(finding.range) } }],
+    ...(finding.related.length > 0
+      ? {
+          relatedLocations: finding.related.map((item, index) => ({
+            id: index + 1,
+            message: { text: item.message },
+            physicalLocation: { artifactLocation: artifactLocation(item.uri), region: region(item.range) },
+          })),
+        }
+      : {}),
+    ...(finding.fixes.length > 0
+      ? {
+          fixes: finding.fixes.map((fix) => ({
+            description: { text: `${fix.title} (${fix.safety})` },
+            artifactChanges: [...new Set(fix.edits.map((edit) => edit.uri))].map((uri) => ({
+              artifactLocation: artifactLocation(uri),
+              replacements: fix.edits.filter((edit) => edit.uri === uri).map((edit) => ({ deletedRegion: region(edit.range), insertedContent: { text: edit.newText } })),
+            })),
+          })),
+        }
+      : {}),
+    properties: { category: finding.category, references: finding.references },
+  }));
+  const log: Sarif.Log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'healthlint',
+            version: report.toolVersion,
+            semanticVersion: report.toolVersion,
+            informationUri: 'https://github.com/healthlint/healthlint',
+            rules: rules.map(descriptor),
+          },
+        },
+        originalUriBaseIds: { [ROOT_ID]: { uri: rootUri } },
+        columnKind: 'utf16CodeUnits',
+        results,
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+};

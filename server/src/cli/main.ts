@@ -1,0 +1,138 @@
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { allRules } from '../../../rules/index';
+import { ConfigError, findConfigFile, loadConfigFile, resolveConfig, type ResolvedConfig } from '../engine/config';
+import { compareFindings, severityRank, type Finding, type Severity } from '../engine/finding';
+import { lintText } from '../engine/linter';
+import { parseCliArguments, USAGE, UsageError, type CliArguments } from './arguments';
+import { collectTargets } from './file-walker';
+import { formatGithub } from './formatters/github';
+import { formatJson } from './formatters/json';
+import type { Formatter } from './formatters/report';
+import { formatSarif } from './formatters/sarif';
+import { formatStylish } from './formatters/stylish';
+
+/** Where the CLI writes and which folder it runs in; injectable so tests run it in-process. */
+export interface CliEnvironment {
+  readonly cwd: string;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly stdoutIsTerminal: boolean;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+const FORMATTERS: Record<CliArguments['format'], Formatter> = { stylish: formatStylish, json: formatJson, sarif: formatSarif, github: formatGithub };
+
+function toolVersion(): string {
+  const manifest = path.resolve(__dirname, '..', '..', '..', '..', 'package.json');
+  try {
+    return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function loadConfig(args: CliArguments, cwd: string): ResolvedConfig {
+  if (args.config) return loadConfigFile(path.resolve(cwd, args.config), allRules);
+  const found = findConfigFile(cwd, existsSync);
+  return found ? loadConfigFile(found, allRules) : resolveConfig({}, allRules, cwd);
+}
+
+function looksBinary(bytes: Buffer): boolean {
+  return bytes.subarray(0, 8000).includes(0);
+}
+
+/** Runs the CLI and returns its exit code: 0 clean, 1 failing findings, 2 usage/config/internal error. */
+export async function runCli(argv: readonly string[], io: CliEnvironment): Promise<number> {
+  let args: CliArguments;
+  let config: ResolvedConfig;
+  try {
+    args = parseCliArguments(argv);
+    if (args.help) {
+      io.stdout(USAGE + '\n');
+      return 0;
+    }
+    if (args.version) {
+      io.stdout(toolVersion() + '\n');
+      return 0;
+    }
+    if (args.listRules) {
+      for (const rule of allRules) io.stdout(`${rule.meta.id.padEnd(30)} ${rule.meta.category.padEnd(15)} ${rule.meta.defaultSeverity.padEnd(8)} ${rule.meta.description}\n`);
+      return 0;
+    }
+    config = loadConfig(args, io.cwd);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      io.stderr(`healthlint: ${error.message}\n${error instanceof UsageError ? 'Run healthlint --help for usage.\n' : ''}`);
+      return 2;
+    }
+    throw error;
+  }
+
+  let internalError = false;
+  const { targets, problems } = await collectTargets(args.paths.map((input) => path.resolve(io.cwd, input)), config.ignore, config.baseDir);
+  for (const problem of problems) {
+    io.stderr(`healthlint: ${path.relative(io.cwd, problem.filePath) || problem.filePath}: ${problem.reason}\n`);
+    internalError = true;
+  }
+  const maxBytes = config.settings.load?.maxFileBytes ?? 100 * 1024 * 1024;
+  const findings: Finding[] = [];
+  const lintedFiles = new Set<string>();
+  for (const target of targets) {
+    const display = path.relative(io.cwd, target.filePath) || target.filePath;
+    try {
+      const stat = await fs.stat(target.filePath);
+      if (stat.size > maxBytes) {
+        io.stderr(`healthlint: ${display}: skipped, larger than ${Math.round(maxBytes / 1048576)} MB (raise maxFileSizeMB in .healthlint.yaml)\n`);
+        continue;
+      }
+      const bytes = await fs.readFile(target.filePath);
+      if (looksBinary(bytes)) {
+        if (target.explicit) io.stderr(`healthlint: ${display}: skipped, binary file\n`);
+        continue;
+      }
+      const result = await lintText(target.filePath, bytes.toString('utf8'), config.settings, target.explicit);
+      if (result.status === 'not-spec' && target.explicit) io.stderr(`healthlint: ${display}: not an OpenAPI or Swagger description (no 'openapi'/'swagger' root key), skipped\n`);
+      for (const failure of result.ruleFailures) {
+        io.stderr(`healthlint: internal error in rule ${failure.ruleId} on ${display}: ${failure.message}\n`);
+        internalError = true;
+      }
+      if (result.status === 'spec') for (const file of result.files) lintedFiles.add(file);
+      findings.push(...result.findings);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code) io.stderr(`healthlint: ${display}: cannot read file (${code})\n`);
+      else {
+        io.stderr(`healthlint: internal error on ${display}: ${(error as Error).message}\n`);
+        internalError = true;
+      }
+    }
+  }
+
+  const unique = new Map<string, Finding>();
+  for (const finding of findings) unique.set(`${finding.ruleId}|${finding.uri}|${finding.range.startOffset}|${finding.range.endOffset}|${finding.message}`, finding);
+  const reported = [...unique.values()].filter((finding) => !args.quiet || finding.severity === 'error').sort(compareFindings);
+  const color = args.color ?? (args.output === undefined && io.stdoutIsTerminal && !io.env['NO_COLOR'] && io.env['TERM'] !== 'dumb');
+  const text = FORMATTERS[args.format]({ findings: reported, lintedFiles: [...lintedFiles], rules: allRules, cwd: io.cwd, color: color && args.format === 'stylish', toolVersion: toolVersion() });
+  if (args.output) {
+    try {
+      await fs.mkdir(path.dirname(path.resolve(io.cwd, args.output)), { recursive: true });
+      await fs.writeFile(path.resolve(io.cwd, args.output), text);
+    } catch (error) {
+      io.stderr(`healthlint: cannot write ${args.output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+      return 2;
+    }
+  } else if (text) io.stdout(text);
+
+  if (internalError) return 2;
+  return failingExitCode(reported, args);
+}
+
+function failingExitCode(findings: readonly Finding[], args: CliArguments): number {
+  if (args.failOn !== 'never') {
+    const threshold = severityRank(args.failOn as Severity);
+    if (findings.some((finding) => severityRank(finding.severity) <= threshold)) return 1;
+  }
+  if (args.maxWarnings !== undefined && findings.filter((finding) => finding.severity === 'warning').length > args.maxWarnings) return 1;
+  return 0;
+}
