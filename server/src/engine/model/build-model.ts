@@ -27,6 +27,8 @@ export interface ModelOptions {
 }
 
 const MAX_PHI_FIELDS_PER_SCHEMA = 50;
+/** Explanations name the most telling field: a heart rate before a device serial number. */
+const WEIGHT_RANK: Record<PhiMatch['weight'], number> = { high: 0, medium: 1, low: 2 };
 const MAX_SERVER_EXPANSIONS = 32;
 
 export function detectVersion(root: unknown): OpenApiVersion | undefined {
@@ -196,13 +198,17 @@ class ModelBuilder {
         .filter((response) => /^(2\d\d|2XX|default)$/i.test(response.status))
         .flatMap((response) => response.schemas.flatMap((schema) => this.phiFieldsOfSchema(schema, personScoped)));
       const requestFields = requestSchemas.flatMap((schema) => this.phiFieldsOfSchema(schema, personScoped));
+      const strongest = (fields: readonly { name: string; match: PhiMatch }[]) => [...fields].sort((a, b) => WEIGHT_RANK[a.match.weight] - WEIGHT_RANK[b.match.weight])[0];
+      const response = strongest(responseFields);
+      const request = strongest(requestFields);
+      const parameter = strongest(phiParameters.map((item) => ({ name: item.name, match: item.phi! })));
       const reason =
         declaredPhi === 'phi'
           ? 'operation is marked as PHI'
           : health.description ??
-            (responseFields[0] ? `response field '${responseFields[0].name}'` : undefined) ??
-            (requestFields[0] ? `request field '${requestFields[0].name}'` : undefined) ??
-            (phiParameters[0] ? `parameter '${phiParameters[0].name}'` : undefined);
+            (response ? `response field '${response.name}'` : undefined) ??
+            (request ? `request field '${request.name}'` : undefined) ??
+            (parameter ? `parameter '${parameter.name}'` : undefined);
       const carriesPhi = declaredPhi === 'phi' || (declaredPhi !== 'public' && reason !== undefined);
       return { carriesPhi, ...(carriesPhi && reason ? { reason } : {}), parameters: phiParameters, responseFields, requestFields };
     };
