@@ -82,8 +82,8 @@ export function resolveConfig(config: ConfigFile, rules: readonly OpenApiRule[],
   for (const [ruleId, input] of Object.entries(config.rules ?? {})) {
     const state = states.get(ruleId);
     if (!state) {
-      const suggestion = [...states.keys()].find((id) => id.includes(ruleId) || ruleId.includes(id));
-      throw new ConfigError(`Unknown rule '${ruleId}' in ${source ?? 'configuration'}${suggestion ? `; did you mean '${suggestion}'?` : ''}`);
+      const suggestion = [...states.keys()].sort((a, b) => editDistance(a, ruleId) - editDistance(b, ruleId))[0];
+      throw new ConfigError(`Unknown rule '${ruleId}' in ${source ?? 'configuration'}${suggestion && editDistance(suggestion, ruleId) <= 3 ? `; did you mean '${suggestion}'?` : ''}`);
     }
     const setting = normaliseRuleSetting(input);
     if (setting.severity) {
@@ -114,6 +114,17 @@ export function resolveConfig(config: ConfigFile, rules: readonly OpenApiRule[],
     baseDir,
     ...(source ? { source } : {}),
   };
+}
+
+/** Levenshtein distance, for "did you mean" on misspelt rule ids. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 function checkRuleOptions(rule: OpenApiRule, options: Record<string, unknown>, source: string | undefined): void {

@@ -1,0 +1,134 @@
+import * as assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import Ajv from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
+import { runCli } from '../../server/src/cli/main';
+
+/** Just what the assertions read of a SARIF log. */
+interface SarifLogForTest {
+  runs: {
+    originalUriBaseIds: Record<string, { uri: string }>;
+    results: { properties: { category: string }; locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }[] }[];
+    tool: { driver: { rules: { id: string; helpUri: string; help: { text: string }; properties: { category: string; tags: string[]; 'security-severity': string } }[] } };
+  }[];
+}
+
+const sourceProject = path.resolve(__dirname, '..', '..', '..', 'test', 'cli', 'project');
+const goldenDir = path.resolve(__dirname, '..', '..', '..', 'test', 'cli', 'golden');
+
+/** A fresh copy per run, so tests can add files; the CLI runs in-process with captured output. */
+function project(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'healthlint-cli-'));
+  cpSync(sourceProject, dir, { recursive: true });
+  return dir;
+}
+
+async function cli(cwd: string, ...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, { cwd, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), stdoutIsTerminal: false, env: {} });
+  return { code, stdout, stderr };
+}
+
+function golden(name: string, actual: string): void {
+  const file = path.join(goldenDir, name);
+  if (process.env['UPDATE_GOLDEN'] || !existsSync(file)) writeFileSync(file, actual);
+  assert.equal(actual, readFileSync(file, 'utf8'), `${name} differs from the golden file (UPDATE_GOLDEN=1 to accept)`);
+}
+
+describe('cli', () => {
+  it('stylish: findings per file, summary by severity and category; parse errors named; ignored folders skipped', async () => {
+    const { code, stdout, stderr } = await cli(project());
+    assert.equal(code, 1);
+    assert.equal(stderr, '');
+    golden('stylish.txt', stdout);
+    assert.doesNotMatch(stdout, /ignored|generated|node_modules|not-a-spec/);
+  });
+
+  it('json output has 1-based positions, references and fixes', async () => {
+    const { code, stdout } = await cli(project(), '--format', 'json', 'specs/clinic.yaml');
+    assert.equal(code, 1);
+    const report = JSON.parse(stdout) as { summary: Record<string, number>; findings: { ruleId: string; line: number; column: number; fixes: { safety: string; edits: { newText: string }[] }[] }[] };
+    assert.deepEqual(report.summary, { error: 2, warning: 1, info: 0 });
+    const http = report.findings.find((finding) => finding.ruleId === 'server-plaintext-http')!;
+    assert.deepEqual([http.line, http.column], [4, 10]);
+    assert.deepEqual(http.fixes.map((fix) => [fix.safety, fix.edits[0]!.newText]), [['unsafe', 'https:']]);
+  });
+
+  it('sarif output is valid against the official SARIF 2.1.0 schema', async () => {
+    const dir = project();
+    const { code } = await cli(dir, '--format', 'sarif', '--output', 'out/report.sarif');
+    assert.equal(code, 1);
+    const log = JSON.parse(readFileSync(path.join(dir, 'out', 'report.sarif'), 'utf8')) as SarifLogForTest;
+    const schemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
+    const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true, unicodeRegExp: false });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
+    assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
+    const run = log.runs[0]!;
+    assert.equal(run.originalUriBaseIds['PROJECTROOT']!.uri.startsWith('file://'), true);
+    for (const result of run.results) {
+      assert.ok(result.properties.category, 'result without category');
+      assert.equal(result.locations[0]!.physicalLocation.artifactLocation.uriBaseId, 'PROJECTROOT');
+      assert.doesNotMatch(result.locations[0]!.physicalLocation.artifactLocation.uri, /^\/|^file:/);
+    }
+    for (const rule of run.tool.driver.rules) {
+      assert.ok(rule.properties.category && rule.properties.tags.length > 0 && rule.properties['security-severity'] && rule.helpUri && rule.help.text, `incomplete descriptor ${rule.id}`);
+    }
+    // Rule descriptors carry the docs pages; the golden file pins the rendered results only.
+    golden('report.sarif-results.json', JSON.stringify(run.results, null, 2) + '\n');
+  });
+
+  it('github annotations escape properties and data', async () => {
+    const { stdout } = await cli(project(), '--format', 'github', 'specs/clinic.yaml');
+    golden('github.txt', stdout);
+  });
+
+  it('exit codes follow --fail-on, --max-warnings and --quiet', async () => {
+    const dir = project();
+    assert.equal((await cli(dir, 'specs/secure.yaml')).code, 0);
+    assert.equal((await cli(dir, '--fail-on', 'never')).code, 0);
+    assert.equal((await cli(dir, '--fail-on', 'warning', 'specs/clinic.yaml')).code, 1);
+    const quiet = await cli(dir, '--quiet', 'specs/clinic.yaml');
+    assert.doesNotMatch(quiet.stdout, / warning /);
+    writeFileSync(path.join(dir, 'warn-only.yaml'), "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pharmacies:\n    get:\n      responses: {'200': {description: ok}}\n");
+    assert.equal((await cli(dir, 'warn-only.yaml')).code, 0);
+    assert.equal((await cli(dir, '--max-warnings', '0', 'warn-only.yaml')).code, 1);
+    assert.equal((await cli(dir, '--max-warnings', '1', 'warn-only.yaml')).code, 0);
+  });
+
+  it('usage and config errors exit 2 with a clear message', async () => {
+    const dir = project();
+    const badFormat = await cli(dir, '--format', 'xml');
+    assert.deepEqual([badFormat.code, badFormat.stderr.split('\n')[0]], [2, "healthlint: Unknown format 'xml'; use one of: stylish, json, sarif, github"]);
+    assert.equal((await cli(dir, '--bogus')).code, 2);
+    writeFileSync(path.join(dir, 'bad.yaml'), 'rules:\n  operation-auth-mising: error\n');
+    const badRule = await cli(dir, '--config', 'bad.yaml');
+    assert.equal(badRule.code, 2);
+    assert.match(badRule.stderr, /Unknown rule 'operation-auth-mising'.*did you mean 'operation-auth-missing'/);
+    writeFileSync(path.join(dir, 'bad2.yaml'), 'rules:\n  operation-auth-missing: loud\n');
+    assert.match((await cli(dir, '--config', 'bad2.yaml')).stderr, /Invalid configuration in .*bad2.yaml: \/rules\/operation-auth-missing/);
+    writeFileSync(path.join(dir, 'bad3.yaml'), 'rules: [unclosed\n');
+    assert.match((await cli(dir, '--config', 'bad3.yaml')).stderr, /is not valid YAML\/JSON/);
+  });
+
+  it('names unreadable inputs and goes on with the rest', async () => {
+    const dir = project();
+    writeFileSync(path.join(dir, 'specs', 'binary.yaml'), Buffer.from([0x6f, 0x70, 0x00, 0x01, 0x02]));
+    const result = await cli(dir, 'specs/binary.yaml', 'missing.yaml', 'specs/not-a-spec.json', 'specs/clinic.yaml');
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /specs\/binary.yaml: skipped, binary file/);
+    assert.match(result.stderr, /missing.yaml: no such file or folder/);
+    assert.match(result.stderr, /not-a-spec.json: not an OpenAPI or Swagger description/);
+    assert.match(result.stdout, /server-plaintext-http/);
+  });
+
+  it('output is deterministic', async () => {
+    const dir = project();
+    const first = await cli(dir, '--format', 'json');
+    const second = await cli(dir, '--format', 'json');
+    assert.equal(first.stdout, second.stdout);
+  });
+});
