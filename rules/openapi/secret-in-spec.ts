@@ -1,15 +1,165 @@
+import type { SourceDocument } from '../../server/src/engine/documents/source-document';
 import { defineRule } from '../../server/src/engine/rule';
+import { isLiteralCredential, SAMPLE_SHAPE, secretNameKind, secretShapeIn, type SecretNameKind } from './secret-patterns';
 
-// TODO(rule author): not implemented yet.
+/** Members whose string value is sample data: the name that tells what the value is comes from further up. */
+const DATA_KEYS = new Set(['example', 'examples', 'default', 'x-example', 'x-examples']);
+/** Keys inside sample data that wrap a value without naming it. */
+const WRAPPER_KEYS = new Set(['value', 'example', 'examples', 'default', 'summary', 'description', 'externalValue', '$ref']);
+/** Maps whose keys name the thing below them (a property, header, server variable, component). */
+const NAMING_CONTAINERS = new Set(['properties', 'headers', 'variables', 'schemas', 'definitions', 'parameters', 'requestBodies', 'patternProperties']);
+
+const KIND_TEXT: Record<SecretNameKind, string> = { password: 'a literal password', secret: 'a literal secret (key or token)', authorization: 'literal Authorization credentials' };
+const COMPONENT_KINDS: Record<string, string> = {
+  schemas: 'schema', parameters: 'parameter', responses: 'response', examples: 'example', requestBodies: 'request body', headers: 'header',
+  securitySchemes: 'security scheme', callbacks: 'callback', links: 'link', pathItems: 'path item',
+};
+
+type Path = (string | number)[];
+
+/**
+ * Repeats of one secret listed as related locations; the message always gives the full count. Zero for now:
+ * each related location costs a range lookup, which is a scan of the whole file for JSON documents (see report).
+ */
+const MAX_RELATED = 0;
+
+/** Top-level members a message may name; anything else (a fragment file's own root) is named by its file. */
+const TOP_LEVEL = new Set(['info', 'servers', 'tags', 'externalDocs', 'security', 'host', 'basePath', 'paths', 'webhooks', 'components', 'definitions', 'parameters', 'responses', 'securityDefinitions']);
+
+/**
+ * Credentials written into the spec: keys, tokens and passwords in examples, defaults, extension values
+ * and server variable defaults, found by field name (with a non-placeholder value) or by value shape
+ * (JWT, AWS/GitHub/Stripe/Slack/Google keys, private keys, Bearer/Basic credentials). One walk per file.
+ */
 export default defineRule({
   meta: {
     id: 'secret-in-spec',
     category: 'secrets',
     defaultSeverity: 'error',
-    description: 'Not implemented yet.',
+    description: 'An API key, token, password or private key is written into the spec (example, default, extension or text).',
     recommended: true,
     formats: ['2.0', '3.0', '3.1'],
-    references: { cwe: [], owaspApi: [], hipaa: [], gdpr: [] },
+    references: { cwe: [798, 259, 321], owaspApi: ['API2:2023', 'API8:2023'], hipaa: ['164.312(d)'], gdpr: ['Art. 32'] },
   },
-  check() {},
+  check({ model, report }) {
+    const kinds = new Map<string, SecretNameKind | undefined>();
+    const kindOf = (name: string): SecretNameKind | undefined => {
+      if (!kinds.has(name)) kinds.set(name, secretNameKind(name));
+      return kinds.get(name);
+    };
+    for (const doc of model.specs.files) {
+      const path: Path = [];
+      // One finding per distinct secret per file; repeats of the same value become related locations.
+      const byValue = new Map<string, { path: Path; message: string; repeats: Path[] }>();
+      const found = (value: string, what: string, name: string | undefined, origin: string | undefined) => {
+        const seen = byValue.get(value);
+        if (seen) seen.repeats.push([...path]);
+        else byValue.set(value, { path: [...path], message: messageFor(doc, path, what, name, origin), repeats: [] });
+      };
+
+      /** Sample data: every string is checked by shape and by the nearest naming key. */
+      const walkData = (value: unknown, name: string | undefined, origin: string): void => {
+        if (typeof value === 'string') {
+          const shape = secretShapeIn(value, true);
+          if (shape === SAMPLE_SHAPE) return;
+          if (shape) return found(value, `contains ${shape.what}`, name, origin);
+          const kind = name === undefined ? undefined : kindOf(name);
+          if (kind && isLiteralCredential(kind, value)) found(value, `is ${KIND_TEXT[kind]}`, name, origin);
+          return;
+        }
+        if (value === null || typeof value !== 'object') return;
+        if (Array.isArray(value)) {
+          for (let index = 0; index < value.length; index++) {
+            path.push(index);
+            walkData(value[index], name, origin);
+            path.pop();
+          }
+          return;
+        }
+        const record = value as Record<string, unknown>;
+        for (const key in record) {
+          path.push(key);
+          walkData(record[key], WRAPPER_KEYS.has(key) || key.includes('/') ? name : key, origin);
+          path.pop();
+        }
+      };
+
+      /** The spec's own structure: prose is checked by shape only; examples/defaults/extensions switch to data. */
+      const walkSpec = (value: unknown, owner: string | undefined, containerKey: string | number | undefined): void => {
+        if (typeof value === 'string') {
+          const shape = secretShapeIn(value, false);
+          if (shape && shape !== SAMPLE_SHAPE) found(value, `contains ${shape.what}`, undefined, undefined);
+          return;
+        }
+        if (value === null || typeof value !== 'object') return;
+        if (Array.isArray(value)) {
+          for (let index = 0; index < value.length; index++) {
+            path.push(index);
+            walkSpec(value[index], owner, index);
+            path.pop();
+          }
+          return;
+        }
+        const record = value as Record<string, unknown>;
+        // A parameter or header object names its own value.
+        if (typeof record['name'] === 'string' && typeof record['in'] === 'string') owner = record['name'];
+        const naming = typeof containerKey === 'string' && NAMING_CONTAINERS.has(containerKey);
+        for (const key in record) {
+          path.push(key);
+          // Under `properties`, `headers`, `variables`... keys are names, even `example` or `x-foo`.
+          if (naming) walkSpec(record[key], key, key);
+          else if (DATA_KEYS.has(key)) walkData(record[key], owner, key);
+          else if (key.startsWith('x-')) walkData(record[key], key, key);
+          else walkSpec(record[key], owner, key);
+          path.pop();
+        }
+      };
+
+      // Example files pulled in by `$ref` (`examples/patient.json`) hold sample data from their root.
+      if (/[\\/]examples?[\\/][^\\/]*$/i.test(doc.uri)) walkData(doc.value, undefined, 'example');
+      else walkSpec(doc.value, undefined, undefined);
+
+      for (const [value, { path: first, message, repeats }] of byValue) {
+        const more = repeats.length === 0 ? '' : ` The same value appears ${repeats.length} more time${repeats.length === 1 ? '' : 's'} in this file.`;
+        report({
+          node: { doc, path: first, value },
+          part: 'value',
+          message: message + more,
+          ...(repeats.length > 0
+            ? { related: repeats.slice(0, MAX_RELATED).map((repeat) => ({ node: { doc, path: repeat, value }, part: 'value' as const, message: 'the same secret again' })) }
+            : {}),
+        });
+      }
+    }
+  },
 });
+
+function messageFor(doc: SourceDocument, path: Path, what: string, name: string | undefined, origin: string | undefined): string {
+  const where = locationOf(path);
+  const subject =
+    origin === undefined
+      ? 'Text'
+      : origin.startsWith('x-') && origin !== 'x-example' && origin !== 'x-examples'
+        ? `Extension '${origin}' value`
+        : origin === 'default'
+          ? 'Default value'
+          : 'Example value';
+  const file = doc.uri.replace(/^.*[\\/]/, '');
+  const field = name !== undefined && name !== origin ? ` of '${name}'` : '';
+  return `${subject}${field}${where ? ` in ${where}` : ` in ${file}`} ${what}: a credential in an API description is published with it (portals, repositories, client SDKs); revoke it and use a placeholder.`;
+}
+
+/** `POST /login`, `schema 'Credentials'`, `servers`: where in the spec a node is, for messages. */
+function locationOf(path: Path): string | undefined {
+  const [first, second, third] = path;
+  if (first === 'paths' && typeof second === 'string') {
+    return typeof third === 'string' && /^(get|put|post|delete|options|head|patch|trace)$/.test(third) ? `${third.toUpperCase()} ${second}` : `path ${second}`;
+  }
+  if (first === 'webhooks' && typeof second === 'string') return `webhook '${second}'`;
+  if (first === 'components' && typeof second === 'string' && typeof third === 'string') return `${COMPONENT_KINDS[second] ?? second} '${third}'`;
+  if ((first === 'definitions' || first === 'parameters' || first === 'responses') && typeof second === 'string') {
+    return `${first === 'definitions' ? 'definition' : first === 'parameters' ? 'parameter' : 'response'} '${second}'`;
+  }
+  if (first === 'securityDefinitions' && typeof second === 'string') return `security scheme '${second}'`;
+  return typeof first === 'string' && TOP_LEVEL.has(first) ? `'${first}'` : undefined;
+}

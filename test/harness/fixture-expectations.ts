@@ -16,9 +16,10 @@ export interface Expectation {
   readonly line: number;
   readonly text?: string;
   readonly message?: string;
+  readonly severity?: string;
 }
 
-const ANNOTATION = /^\s*(?:#|\/\/)?\s*(expect|ok):\s*([a-z0-9-]+)(?:\s+("(?:[^"\\]|\\.)*"))?(?:\s+message~("(?:[^"\\]|\\.)*"))?\s*$/;
+const ANNOTATION = /^\s*(?:#|\/\/)?\s*(expect|ok):\s*([a-z0-9-]+)(?:\s+("(?:[^"\\]|\\.)*"))?(?:\s+severity=(error|warning|info))?(?:\s+message~("(?:[^"\\]|\\.)*"))?\s*$/;
 
 export function readExpectations(filePath: string): Expectation[] {
   const sidecar = filePath + '.expect';
@@ -47,12 +48,13 @@ export function readExpectations(filePath: string): Expectation[] {
 }
 
 function toExpectation(match: RegExpExecArray, line: number): Expectation {
-  const [, kind, ruleId, text, message] = match;
+  const [, kind, ruleId, text, severity, message] = match;
   return {
     kind: kind as 'expect' | 'ok',
     ruleId: ruleId!,
     line,
     ...(text ? { text: JSON.parse(text) as string } : {}),
+    ...(severity ? { severity } : {}),
     ...(message ? { message: JSON.parse(message) as string } : {}),
   };
 }
@@ -68,11 +70,14 @@ export function compareWithExpectations(filePath: string, findings: readonly Fin
       continue;
     }
     const match = atLine.find(
-      (finding) => (expectation.text === undefined || coveredText(finding) === expectation.text) && (expectation.message === undefined || finding.message.includes(expectation.message)),
+      (finding) =>
+        (expectation.text === undefined || coveredText(finding) === expectation.text) &&
+        (expectation.severity === undefined || finding.severity === expectation.severity) &&
+        (expectation.message === undefined || finding.message.includes(expectation.message)),
     );
     if (match) unmatched.splice(unmatched.indexOf(match), 1);
     else {
-      const near = atLine.map((finding) => `"${coveredText(finding)}" ${finding.message}`).join(' | ');
+      const near = atLine.map((finding) => `"${coveredText(finding)}" ${finding.severity} ${finding.message}`).join(' | ');
       problems.push(`Missing: ${filePath}:${expectation.line + 1} ${expectation.ruleId} ${expectation.text !== undefined ? JSON.stringify(expectation.text) : ''}${near ? ` (found instead: ${near})` : ''}`);
     }
   }

@@ -4,15 +4,17 @@ import type { Finding } from '../../server/src/engine/finding';
 import { lintText, type LintFileResult } from '../../server/src/engine/linter';
 import { allRules } from '../../rules/index';
 
-/** Lints a file with exactly the named rules on (at their default severity) and the given rule options. */
+/**
+ * Lints a file with exactly the named rules on, at their default severity and not pinned by the config,
+ * so per-finding severities (raised for PHI) show as a user would see them.
+ */
 export async function lintWithRules(filePath: string, ruleIds: readonly string[], options: Record<string, unknown> = {}, extra: Partial<ConfigFile> = {}): Promise<LintFileResult> {
   const rules: Record<string, unknown> = {};
   for (const rule of allRules) {
-    const wanted = ruleIds.includes(rule.meta.id);
-    rules[rule.meta.id] = wanted ? { severity: rule.meta.defaultSeverity, options: rule.meta.options ? options : undefined } : 'off';
-    if (wanted && !rule.meta.options) rules[rule.meta.id] = rule.meta.defaultSeverity;
+    if (!ruleIds.includes(rule.meta.id)) rules[rule.meta.id] = 'off';
+    else if (rule.meta.options && Object.keys(options).length > 0) rules[rule.meta.id] = { options };
   }
-  const config = resolveConfig({ extends: 'strict', ...extra, rules: rules as ConfigFile['rules'] }, allRules, process.cwd());
+  const config = resolveConfig({ extends: 'all', ...extra, rules: rules as ConfigFile['rules'] }, allRules, process.cwd());
   return lintText(filePath, readFileSync(filePath, 'utf8'), config.settings, true);
 }
 

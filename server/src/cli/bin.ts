@@ -9,7 +9,8 @@ runCli(process.argv.slice(2), {
   env: process.env,
 }).then(
   (code) => {
-    process.exitCode = code;
+    // Exit as soon as stdout is flushed: tearing down a large heap by letting the loop drain costs real time on big specs.
+    process.stdout.write('', () => process.exit(code));
   },
   (error: unknown) => {
     // Only the error's message and stack: never file content.

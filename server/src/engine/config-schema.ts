@@ -5,7 +5,7 @@ export const CONFIG_SCHEMA = {
   additionalProperties: false,
   properties: {
     extends: {
-      description: 'Preset(s) to start from: recommended (default) or strict.',
+      description: 'Preset(s) to start from: recommended (default), strict or all.',
       oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
     },
     rules: {

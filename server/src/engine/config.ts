@@ -1,7 +1,5 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import Ajv from 'ajv';
-import { parse as parseYaml } from 'yaml';
 import { CONFIG_SCHEMA } from './config-schema';
 import type { Severity } from './finding';
 import type { ActiveRule, LintSettings } from './linter';
@@ -25,7 +23,7 @@ type RuleSettingInput = SeveritySetting | readonly [SeveritySetting, Record<stri
 export class ConfigError extends Error {}
 
 export const CONFIG_FILE_NAMES = ['.healthlint.yaml', '.healthlint.yml', '.healthlint.json'];
-export const PRESETS = ['recommended', 'strict'] as const;
+export const PRESETS = ['recommended', 'strict', 'all'] as const;
 
 /** The resolved configuration: what each rule does, plus loader settings. */
 export interface ResolvedConfig {
@@ -42,8 +40,13 @@ interface RuleState {
   options: Record<string, unknown>;
 }
 
-/** Preset severities come from rule metadata, never from a hand-kept list. */
+/**
+ * Preset severities come from rule metadata, never from a hand-kept list: `recommended` = rules marked
+ * recommended at their default severity; `all` = every rule at its default severity; `strict` = every rule,
+ * with `info` raised to `warning`.
+ */
 function presetState(preset: string, meta: RuleMeta): RuleState {
+  if (preset === 'all') return { severity: meta.defaultSeverity, explicit: false, options: {} };
   if (preset === 'strict') return { severity: meta.defaultSeverity === 'info' ? 'warning' : meta.defaultSeverity, explicit: false, options: {} };
   return { severity: meta.recommended ? meta.defaultSeverity : 'off', explicit: false, options: {} };
 }
@@ -58,6 +61,7 @@ type ConfigValidator = ((data: unknown) => boolean) & { errors?: { instancePath:
 let validator: ConfigValidator | undefined;
 
 function validateConfig(data: unknown, source: string): ConfigFile {
+  const Ajv = (require('ajv') as typeof import('ajv')).default;
   validator ??= new Ajv({ allErrors: true, strict: false }).compile(CONFIG_SCHEMA) as unknown as ConfigValidator;
   if (!validator(data)) {
     const details = (validator.errors ?? []).map((error) => `${error.instancePath || '(root)'} ${error.message ?? 'is invalid'}`).join('; ');
@@ -68,7 +72,8 @@ function validateConfig(data: unknown, source: string): ConfigFile {
 
 /** Builds engine settings from a config object (already parsed), checking rule ids and options. */
 export function resolveConfig(config: ConfigFile, rules: readonly OpenApiRule[], baseDir: string, source?: string): ResolvedConfig {
-  validateConfig(config, source ?? 'configuration');
+  // The built-in default needs no schema check (and no ajv start-up cost on every run).
+  if (source !== undefined || Object.keys(config).length > 0) validateConfig(config, source ?? 'configuration');
   const presets = config.extends === undefined ? ['recommended'] : typeof config.extends === 'string' ? [config.extends] : [...config.extends];
   for (const preset of presets) {
     if (!(PRESETS as readonly string[]).includes(preset)) throw new ConfigError(`Unknown preset '${preset}' in ${source ?? 'configuration'}; use one of: ${PRESETS.join(', ')}`);
@@ -98,7 +103,7 @@ export function resolveConfig(config: ConfigFile, rules: readonly OpenApiRule[],
     const state = states.get(rule.meta.id)!;
     if (state.severity === 'off') continue;
     const options = { ...(rule.meta.options?.defaults ?? {}), ...state.options };
-    if (rule.meta.options) checkRuleOptions(rule, options, source);
+    if (rule.meta.options && Object.keys(state.options).length > 0) checkRuleOptions(rule, options, source);
     if (rule.meta.engineReported) engineRules.set(rule.meta.id, { meta: rule.meta, severity: state.severity });
     else active.push({ rule, severity: state.severity, severityIsExplicit: state.explicit, options });
   }
@@ -128,6 +133,7 @@ function editDistance(a: string, b: string): number {
 }
 
 function checkRuleOptions(rule: OpenApiRule, options: Record<string, unknown>, source: string | undefined): void {
+  const Ajv = (require('ajv') as typeof import('ajv')).default;
   const validate = new Ajv({ allErrors: true, strict: false, useDefaults: false }).compile(rule.meta.options!.schema);
   if (!validate(options)) {
     const details = (validate.errors ?? []).map((error) => `${error.instancePath || '(options)'} ${error.message ?? 'is invalid'}`).join('; ');
@@ -145,7 +151,7 @@ export function loadConfigFile(filePath: string, rules: readonly OpenApiRule[]):
   }
   let data: unknown;
   try {
-    data = text.trim() === '' ? {} : parseYaml(text, { prettyErrors: false });
+    data = text.trim() === '' ? {} : (require('yaml') as typeof import('yaml')).parse(text, { prettyErrors: false });
   } catch (error) {
     const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line;
     throw new ConfigError(`Config file ${filePath} is not valid YAML/JSON${line ? ` (line ${line})` : ''}`);

@@ -51,6 +51,8 @@ function normaliseLoaderUrl(url: string): string {
  */
 export class SpecSet {
   private readonly problems = new Map<string, RefProblem>();
+  /** Resolved targets per file and reference text: large specs repeat the same `$ref` thousands of times. */
+  private readonly resolved = new Map<SourceDocument, Map<string, SpecNode | { message: string }>>();
 
   constructor(
     readonly root: SourceDocument,
@@ -108,11 +110,19 @@ export class SpecSet {
       const key = nodeKey(current);
       if (seen.has(key)) return { target: current, problem: { node: refNode, message: 'Circular $ref: the reference chain leads back to itself' } };
       seen.add(key);
-      const resolved = this.resolveRef(current, value['$ref']);
+      const resolved = this.resolveRefCached(current, value['$ref']);
       if ('message' in resolved) return { target: current, problem: { node: refNode, message: resolved.message } };
       current = resolved;
     }
     return { target: current, problem: { node: childOf(node, '$ref')!, message: `$ref chain longer than ${MAX_REF_HOPS} hops` } };
+  }
+
+  private resolveRefCached(from: SpecNode, ref: string): SpecNode | { message: string } {
+    let perDoc = this.resolved.get(from.doc);
+    if (!perDoc) this.resolved.set(from.doc, (perDoc = new Map()));
+    let target = perDoc.get(ref);
+    if (!target) perDoc.set(ref, (target = this.resolveRef(from, ref)));
+    return target;
   }
 
   private resolveRef(from: SpecNode, ref: string): SpecNode | { message: string } {

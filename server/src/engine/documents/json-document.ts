@@ -8,19 +8,6 @@ class JsonSyntaxError extends Error {
   }
 }
 
-/** One requested path segment; children are keyed by object key or array index as a string. */
-interface PathTrieNode {
-  readonly children: Map<string, PathTrieNode>;
-  keyStart: number;
-  keyEnd: number;
-  valueStart: number;
-  valueEnd: number;
-}
-
-function newTrieNode(): PathTrieNode {
-  return { children: new Map(), keyStart: -1, keyEnd: -1, valueStart: -1, valueEnd: -1 };
-}
-
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
@@ -31,36 +18,30 @@ const COMMA = 0x2c;
 const COLON = 0x3a;
 
 /**
- * A JSON scanner that records offsets only along the requested paths and skips every other value
- * without building anything: one linear pass, no tree. This is why positions cost nothing on a
- * 13 MB spec with no findings, and one fast scan when there are some.
+ * A strict JSON syntax checker, used only after `JSON.parse` has failed, to find the place of the first
+ * error without quoting the file (the native message can contain content, i.e. PHI).
  */
-class TargetedJsonScanner {
+class JsonSyntaxChecker {
   private pos = 0;
 
   constructor(private readonly text: string) {}
 
-  scanDocument(root: PathTrieNode | undefined): void {
+  check(): void {
     this.skipWhitespace();
-    this.scanValue(root);
+    this.value();
     this.skipWhitespace();
     if (this.pos < this.text.length) this.fail('Unexpected content after the JSON value');
   }
 
-  private scanValue(node: PathTrieNode | undefined): void {
-    const start = this.pos;
+  private value(): void {
     const code = this.text.charCodeAt(this.pos);
-    if (code === OPEN_BRACE) this.scanObject(node);
-    else if (code === OPEN_BRACKET) this.scanArray(node);
-    else if (code === QUOTE) this.skipString();
-    else this.scanLiteral();
-    if (node) {
-      node.valueStart = start;
-      node.valueEnd = this.pos;
-    }
+    if (code === OPEN_BRACE) this.object();
+    else if (code === OPEN_BRACKET) this.array();
+    else if (code === QUOTE) this.string();
+    else this.literal();
   }
 
-  private scanObject(node: PathTrieNode | undefined): void {
+  private object(): void {
     this.pos++;
     this.skipWhitespace();
     if (this.text.charCodeAt(this.pos) === CLOSE_BRACE) {
@@ -70,22 +51,12 @@ class TargetedJsonScanner {
     for (;;) {
       this.skipWhitespace();
       if (this.text.charCodeAt(this.pos) !== QUOTE) this.fail('Expected a double-quoted property name');
-      const keyStart = this.pos;
-      this.skipString();
-      const keyEnd = this.pos;
-      let child: PathTrieNode | undefined;
-      if (node && node.children.size > 0) {
-        child = node.children.get(this.decodeKey(keyStart, keyEnd));
-        if (child) {
-          child.keyStart = keyStart;
-          child.keyEnd = keyEnd;
-        }
-      }
+      this.string();
       this.skipWhitespace();
       if (this.text.charCodeAt(this.pos) !== COLON) this.fail("Expected ':' after a property name");
       this.pos++;
       this.skipWhitespace();
-      this.scanValue(child);
+      this.value();
       this.skipWhitespace();
       const next = this.text.charCodeAt(this.pos);
       this.pos++;
@@ -94,17 +65,16 @@ class TargetedJsonScanner {
     }
   }
 
-  private scanArray(node: PathTrieNode | undefined): void {
+  private array(): void {
     this.pos++;
     this.skipWhitespace();
     if (this.text.charCodeAt(this.pos) === CLOSE_BRACKET) {
       this.pos++;
       return;
     }
-    for (let index = 0; ; index++) {
+    for (;;) {
       this.skipWhitespace();
-      const child = node && node.children.size > 0 ? node.children.get(String(index)) : undefined;
-      this.scanValue(child);
+      this.value();
       this.skipWhitespace();
       const next = this.text.charCodeAt(this.pos);
       this.pos++;
@@ -113,41 +83,23 @@ class TargetedJsonScanner {
     }
   }
 
-  private skipString(): void {
-    const text = this.text;
-    let index = this.pos + 1;
-    for (;;) {
-      const quote = text.indexOf('"', index);
-      if (quote === -1) this.fail('Unterminated string');
-      let backslashes = 0;
-      for (let back = quote - 1; text.charCodeAt(back) === BACKSLASH; back--) backslashes++;
-      index = quote + 1;
-      if (backslashes % 2 === 0) break;
-    }
-    this.pos = index;
+  private string(): void {
+    const end = skipJsonString(this.text, this.pos);
+    if (end >= this.text.length && this.text.charCodeAt(this.text.length - 1) !== QUOTE) this.fail('Unterminated string');
+    const raw = this.text.slice(this.pos, end);
+    if (/[\u0000-\u001f]/.test(raw)) this.fail('Control character in a string', this.pos + raw.search(/[\u0000-\u001f]/));
+    this.pos = end;
   }
 
-  private scanLiteral(): void {
-    const match = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+  private literal(): void {
+    const match = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
     match.lastIndex = this.pos;
     if (!match.test(this.text)) this.fail('Unexpected token');
     this.pos = match.lastIndex;
   }
 
-  private decodeKey(start: number, end: number): string {
-    const raw = this.text.slice(start + 1, end - 1);
-    return raw.includes('\\') ? (JSON.parse(this.text.slice(start, end)) as string) : raw;
-  }
-
   private skipWhitespace(): void {
-    const text = this.text;
-    let pos = this.pos;
-    for (;;) {
-      const code = text.charCodeAt(pos);
-      if (code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09) pos++;
-      else break;
-    }
-    this.pos = pos;
+    this.pos = skipJsonWhitespace(this.text, this.pos);
   }
 
   private fail(message: string, offset = this.pos): never {
@@ -155,55 +107,152 @@ class TargetedJsonScanner {
   }
 }
 
+/** Offsets of one member of an object or item of an array. */
+interface MemberOffsets {
+  readonly keyStart: number;
+  readonly keyEnd: number;
+  readonly valueStart: number;
+  readonly valueEnd: number;
+}
+
+/**
+ * Source offsets for a JSON text, built lazily one container at a time: locating `/paths/~1a/get` scans
+ * the root object, then `paths`, then `/a`, skipping every member value it does not descend into
+ * with a tight bracket-and-string loop. Each container is scanned at most once per document, so many
+ * calls (one per finding, or per fix) cost about one pass over the parts of the file they touch.
+ */
+class JsonOffsetIndex {
+  private readonly containers = new Map<number, Map<string, MemberOffsets>>();
+
+  constructor(private readonly text: string) {}
+
+  rootStart(): number {
+    return skipJsonWhitespace(this.text, 0);
+  }
+
+  /** Members of the container whose value starts at `start`, or undefined when it is not an object/array. */
+  membersAt(start: number): Map<string, MemberOffsets> | undefined {
+    const cached = this.containers.get(start);
+    if (cached) return cached;
+    const open = this.text.charCodeAt(start);
+    if (open !== OPEN_BRACE && open !== OPEN_BRACKET) return undefined;
+    const members = open === OPEN_BRACE ? this.scanObjectMembers(start) : this.scanArrayItems(start);
+    this.containers.set(start, members);
+    return members;
+  }
+
+  private scanObjectMembers(start: number): Map<string, MemberOffsets> {
+    const text = this.text;
+    const members = new Map<string, MemberOffsets>();
+    let pos = skipJsonWhitespace(text, start + 1);
+    if (text.charCodeAt(pos) === CLOSE_BRACE) return members;
+    for (;;) {
+      pos = skipJsonWhitespace(text, pos);
+      const keyStart = pos;
+      const keyEnd = skipJsonString(text, pos);
+      pos = skipJsonWhitespace(text, keyEnd);
+      pos = skipJsonWhitespace(text, pos + 1); // the ':'
+      const valueStart = pos;
+      const valueEnd = skipJsonValue(text, pos);
+      const raw = text.slice(keyStart + 1, keyEnd - 1);
+      members.set(raw.includes('\\') ? (JSON.parse(text.slice(keyStart, keyEnd)) as string) : raw, { keyStart, keyEnd, valueStart, valueEnd });
+      pos = skipJsonWhitespace(text, valueEnd);
+      if (text.charCodeAt(pos) !== COMMA) return members;
+      pos++;
+    }
+  }
+
+  private scanArrayItems(start: number): Map<string, MemberOffsets> {
+    const text = this.text;
+    const items = new Map<string, MemberOffsets>();
+    let pos = skipJsonWhitespace(text, start + 1);
+    if (text.charCodeAt(pos) === CLOSE_BRACKET) return items;
+    for (let index = 0; ; index++) {
+      pos = skipJsonWhitespace(text, pos);
+      const valueEnd = skipJsonValue(text, pos);
+      items.set(String(index), { keyStart: -1, keyEnd: -1, valueStart: pos, valueEnd });
+      pos = skipJsonWhitespace(text, valueEnd);
+      if (text.charCodeAt(pos) !== COMMA) return items;
+      pos++;
+    }
+  }
+}
+
+function skipJsonWhitespace(text: string, pos: number): number {
+  for (;;) {
+    const code = text.charCodeAt(pos);
+    if (code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09) pos++;
+    else return pos;
+  }
+}
+
+/** Offset just past the string starting at `pos` (a quote). */
+function skipJsonString(text: string, pos: number): number {
+  let index = pos + 1;
+  for (;;) {
+    const quote = text.indexOf('"', index);
+    if (quote === -1) return text.length;
+    let backslashes = 0;
+    for (let back = quote - 1; text.charCodeAt(back) === BACKSLASH; back--) backslashes++;
+    if (backslashes % 2 === 0) return quote + 1;
+    index = quote + 1;
+  }
+}
+
+/** Offset just past the value starting at `pos`; the text is known to be valid JSON (JSON.parse accepted it). */
+function skipJsonValue(text: string, pos: number): number {
+  const first = text.charCodeAt(pos);
+  if (first === QUOTE) return skipJsonString(text, pos);
+  if (first === OPEN_BRACE || first === OPEN_BRACKET) {
+    let depth = 0;
+    for (let index = pos; index < text.length; index++) {
+      const code = text.charCodeAt(index);
+      if (code === QUOTE) index = skipJsonString(text, index) - 1;
+      else if (code === OPEN_BRACE || code === OPEN_BRACKET) depth++;
+      else if ((code === CLOSE_BRACE || code === CLOSE_BRACKET) && --depth === 0) return index + 1;
+    }
+    return text.length;
+  }
+  let index = pos;
+  for (;;) {
+    const code = text.charCodeAt(index);
+    if (index >= text.length || code === COMMA || code === CLOSE_BRACE || code === CLOSE_BRACKET || code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09) return index;
+    index++;
+  }
+}
+
 class JsonSourceDocument implements SourceDocument {
   readonly format = 'json' as const;
   readonly lines: LineIndex;
+  private readonly offsets: JsonOffsetIndex;
+  private rootOffsets: MemberOffsets | undefined;
 
   constructor(readonly uri: string, readonly text: string, readonly value: unknown) {
     this.lines = new LineIndex(text);
+    this.offsets = new JsonOffsetIndex(text);
   }
 
   locateAll(requests: readonly LocateRequest[]): Located[] {
-    const root = newTrieNode();
-    const leaves = requests.map((request) => {
-      let node = root;
-      for (const segment of request.path) {
-        const key = String(segment);
-        let child = node.children.get(key);
-        if (!child) {
-          child = newTrieNode();
-          node.children.set(key, child);
-        }
-        node = child;
-      }
-      return node;
-    });
-    new TargetedJsonScanner(this.text).scanDocument(root);
-    return requests.map((request, index) => {
-      const leaf = leaves[index]!;
-      if (leaf.valueStart >= 0) {
-        const useKey = request.part === 'key' && leaf.keyStart >= 0;
-        return {
-          range: useKey ? this.lines.rangeOf(leaf.keyStart, leaf.keyEnd) : this.lines.rangeOf(leaf.valueStart, leaf.valueEnd),
-          exact: true,
-        };
-      }
-      return { range: this.closestExisting(root, request.path), exact: false };
-    });
+    return requests.map((request) => this.locate(request.path, request.part));
   }
 
-  /** "Missing X" findings land on the closest ancestor that is written in the file, at its key. */
-  private closestExisting(root: PathTrieNode, path: JsonPath) {
-    let best = root;
-    let node: PathTrieNode | undefined = root;
+  private locate(path: JsonPath, part: LocateRequest['part']): Located {
+    this.rootOffsets ??= { keyStart: -1, keyEnd: -1, valueStart: this.offsets.rootStart(), valueEnd: skipJsonValue(this.text, this.offsets.rootStart()) };
+    let current = this.rootOffsets;
+    let exact = true;
     for (const segment of path) {
-      node = node.children.get(String(segment));
-      if (!node || node.valueStart < 0) break;
-      best = node;
+      const member = this.offsets.membersAt(current.valueStart)?.get(String(segment));
+      if (!member) {
+        exact = false;
+        break;
+      }
+      current = member;
     }
-    if (best.keyStart >= 0) return this.lines.rangeOf(best.keyStart, best.keyEnd);
-    const start = Math.max(best.valueStart, 0);
-    return this.lines.rangeOf(start, Math.min(start + 1, this.text.length));
+    // "Missing X" findings land on the closest ancestor that is written in the file, at its key.
+    const useKey = (part === 'key' || !exact) && current.keyStart >= 0;
+    if (useKey) return { range: this.lines.rangeOf(current.keyStart, current.keyEnd), exact };
+    if (!exact) return { range: this.lines.rangeOf(current.valueStart, Math.min(current.valueStart + 1, this.text.length)), exact };
+    return { range: this.lines.rangeOf(current.valueStart, current.valueEnd), exact };
   }
 }
 
@@ -216,7 +265,7 @@ export function parseJsonDocument(uri: string, text: string): ParseResult {
     // The native message can quote file content (PHI); re-scan to get a position and our own wording.
     const lines = new LineIndex(body);
     try {
-      new TargetedJsonScanner(body).scanDocument(undefined);
+      new JsonSyntaxChecker(body).check();
     } catch (error) {
       if (error instanceof JsonSyntaxError) {
         return { failure: { message: `Invalid JSON: ${error.message}`, range: lines.rangeOf(error.offset, Math.min(error.offset + 1, body.length)) } };

@@ -1,10 +1,15 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import type { Document, Node as YamlNode } from 'yaml';
+
+/** `yaml` is loaded on first use: a run over JSON specs never pays for it. */
+function yamlLibrary(): typeof import('yaml') {
+  return require('yaml') as typeof import('yaml');
+}
 import { LineIndex, type SourceRange } from '../source-range';
 import type { LocateRequest, Located, ParseResult, SourceDocument } from './source-document';
 
 /** Keys the way `toJS` writes them, so `200:` matches the path segment "200". */
 function keyText(key: unknown): string {
-  if (isScalar(key)) return String(key.value);
+  if (yamlLibrary().isScalar(key)) return String(key.value);
   return String(key);
 }
 
@@ -21,6 +26,7 @@ class YamlSourceDocument implements SourceDocument {
   }
 
   private locate(request: LocateRequest): Located {
+    const { isMap, isPair, isSeq } = yamlLibrary();
     let node: unknown = this.ast.contents;
     let keyNode: YamlNode | undefined;
     let valueNode: YamlNode | undefined = node as YamlNode | undefined;
@@ -59,6 +65,7 @@ class YamlSourceDocument implements SourceDocument {
 
   /** Anchored nodes (`*ref`) are followed so paths through aliases resolve, as `toJS` does. */
   private resolveAlias(node: unknown): unknown {
+    const { isAlias } = yamlLibrary();
     for (let hops = 0; hops < 32 && isAlias(node); hops++) node = node.resolve(this.ast);
     return node;
   }
@@ -78,7 +85,7 @@ export function parseYamlDocument(uri: string, text: string): ParseResult {
   const lines = new LineIndex(text);
   let ast: Document;
   try {
-    ast = parseDocument(text, { merge: true, uniqueKeys: false, prettyErrors: false, strict: false });
+    ast = yamlLibrary().parseDocument(text, { merge: true, uniqueKeys: false, prettyErrors: false, strict: false });
   } catch (error) {
     return { failure: { message: `Invalid YAML: ${(error as Error).message}`, range: lines.rangeOf(0, 0) } };
   }

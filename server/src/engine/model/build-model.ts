@@ -1,5 +1,5 @@
 import { classifyName, declaredClassification, isDicomPhiQueryKey, isFhirPhiResource, isFhirSearchParamCarryingPhi, isPersonScoped, type PhiMatch } from '../phi/phi-classifier';
-import { childOf, entriesOf, isPlainObject, itemsOf, nodeKey, stringValue, type SpecNode } from '../spec-node';
+import { childOf, entriesOf, isPlainObject, itemsOf, stringValue, type SpecNode } from '../spec-node';
 import type { SpecSet } from '../spec-set';
 import {
   HTTP_METHODS,
@@ -49,8 +49,10 @@ export function buildApiModel(specs: SpecSet, options: ModelOptions = {}): ApiMo
 }
 
 class ModelBuilder {
-  private readonly phiMemo = new Map<string, PhiField[]>();
-  private readonly inProgress = new Set<string>();
+  /** Keyed by the schema's value object (unique per written location): cheaper than path strings on large specs. */
+  private readonly phiMemo = { scoped: new WeakMap<object, PhiField[]>(), unscoped: new WeakMap<object, PhiField[]>() };
+  private readonly inProgress = new Set<object>();
+  private readonly personScopedSchemas = new WeakMap<object, boolean>();
 
   constructor(private readonly specs: SpecSet, private readonly version: OpenApiVersion, private readonly options: ModelOptions) {}
 
@@ -296,8 +298,9 @@ class ModelBuilder {
     const schema = this.specs.deref(schemaRef);
     if (!schema || !isPlainObject(schema.value)) return [];
     const scoped = personScoped || this.schemaIsPersonScoped(schema);
-    const key = nodeKey(schema) + (scoped ? '\u0001p' : '');
-    const memo = this.phiMemo.get(key);
+    const key = schema.value;
+    const memoTable = scoped ? this.phiMemo.scoped : this.phiMemo.unscoped;
+    const memo = memoTable.get(key);
     if (memo) return memo;
     if (this.inProgress.has(key)) return [];
     this.inProgress.add(key);
@@ -308,7 +311,7 @@ class ModelBuilder {
       this.inProgress.delete(key);
     }
     const result = fields.slice(0, MAX_PHI_FIELDS_PER_SCHEMA);
-    this.phiMemo.set(key, result);
+    memoTable.set(key, result);
     return result;
   }
 
@@ -341,6 +344,13 @@ class ModelBuilder {
 
   /** A component named `Patient`/`Member`, or a FHIR resource schema whose `resourceType` names a PHI type. */
   private schemaIsPersonScoped(schema: SpecNode): boolean {
+    const key = schema.value as object;
+    let scoped = this.personScopedSchemas.get(key);
+    if (scoped === undefined) this.personScopedSchemas.set(key, (scoped = this.computeSchemaIsPersonScoped(schema)));
+    return scoped;
+  }
+
+  private computeSchemaIsPersonScoped(schema: SpecNode): boolean {
     const path = schema.path;
     const componentName =
       path.length >= 3 && path[0] === 'components' && path[1] === 'schemas' ? String(path[2]) : path.length >= 2 && path[0] === 'definitions' ? String(path[1]) : undefined;
