@@ -1,15 +1,237 @@
+import type { SourceDocument } from '../../server/src/engine/documents/source-document';
+import type { JsonPath } from '../../server/src/engine/json-pointer';
+import type { ApiModel } from '../../server/src/engine/model/api-model';
+import { classifyName, nameTokens } from '../../server/src/engine/phi/phi-classifier';
 import { defineRule } from '../../server/src/engine/rule';
+import { isPlainObject, nodeKey, type SpecNode } from '../../server/src/engine/spec-node';
+import { classifyExampleValue, type ValueKind } from './phi-value-patterns';
 
-// TODO(rule author): not implemented yet.
+/** Keys whose value is example data. */
+const EXAMPLE_KEYS = new Set(['example', 'examples', 'default', 'x-example', 'x-examples']);
+/**
+ * Maps whose keys are names chosen by the author, not keywords: a property called `example`, a response
+ * called `default`, a component called `examples` are not example values.
+ */
+const NAME_MAPS = new Set(['properties', 'patternProperties', 'definitions', 'schemas', 'responses', 'parameters', 'headers', 'securitySchemes', 'securityDefinitions', 'paths', 'callbacks', 'links', 'requestBodies', 'pathItems', '$defs', 'mapping']);
+
+/** Birth and death dates (Safe Harbor (C)); admission or visit dates are not checked, record timestamps never. */
+const BIRTH_DEATH_TERMS = new Set(
+  ['dateOfBirth', 'dob', 'birthDate', 'birthday', 'birthTime', 'dateOfDeath', 'deathDate', 'deceasedDateTime', 'deceasedDate', 'geburtsdatum', 'geburtstag', 'sterbedatum', 'todesdatum', 'death-date', 'PatientBirthDate'].map(
+    (term) => nameTokens(term).join(''),
+  ),
+);
+const SSN_TERMS = new Set(['ssn', 'socialSecurityNumber'].map((term) => nameTokens(term).join('')));
+
+const KIND_LABEL: Record<ValueKind, string> = {
+  ssn: 'SSN',
+  kvnr: 'KVNR',
+  mbi: 'MBI',
+  email: 'e-mail address',
+  phone: 'phone number',
+  'birth-date': 'date of birth',
+};
+
+interface FieldFlags {
+  readonly ssn: boolean;
+  readonly birth: boolean;
+}
+
+const NO_FIELD: FieldFlags = { ssn: false, birth: false };
+const fieldCache = new Map<string, FieldFlags>();
+
+/** What the name of the member holding a value says about it (memoised: example payloads repeat the same keys). */
+function fieldFlags(name: string | undefined): FieldFlags {
+  if (name === undefined) return NO_FIELD;
+  let flags = fieldCache.get(name);
+  if (!flags) {
+    const joined = nameTokens(name).join('');
+    const match = classifyName(name, true);
+    const term = match ? nameTokens(match.term).join('') : '';
+    flags = { ssn: SSN_TERMS.has(joined) || SSN_TERMS.has(term), birth: BIRTH_DEATH_TERMS.has(joined) || BIRTH_DEATH_TERMS.has(term) };
+    if (fieldCache.size < 10_000) fieldCache.set(name, flags);
+  }
+  return flags;
+}
+
+interface Hit {
+  readonly node: SpecNode;
+  readonly kind: ValueKind;
+  readonly description: string;
+  readonly field: string | undefined;
+}
+
+/**
+ * Walks each loaded file's plain value once, with one shared path stack; only subtrees under example keys are
+ * inspected value by value. `$ref`s met inside examples (external example files) are walked afterwards, once.
+ */
+class ExampleScanner {
+  readonly hits: Hit[] = [];
+  readonly pendingRefs: SpecNode[] = [];
+  private readonly path: (string | number)[] = [];
+  private doc!: SourceDocument;
+
+  constructor(private readonly ownDomains: ReadonlySet<string>) {}
+
+  scanDocument(doc: SourceDocument): void {
+    this.doc = doc;
+    this.path.length = 0;
+    this.walkSpec(doc.value, undefined);
+  }
+
+  scanExampleRoot(node: SpecNode, field: string | undefined): void {
+    this.doc = node.doc;
+    this.path.length = 0;
+    this.path.push(...node.path);
+    this.walkExample(node.value, field);
+  }
+
+  private walkSpec(value: unknown, parentKey: string | undefined): void {
+    if (Array.isArray(value)) {
+      for (let index = 0; index < value.length; index++) {
+        const item = value[index];
+        if (item !== null && typeof item === 'object') {
+          this.path.push(index);
+          this.walkSpec(item, undefined);
+          this.path.pop();
+        }
+      }
+      return;
+    }
+    if (!isPlainObject(value)) return;
+    const inNameMap = parentKey !== undefined && NAME_MAPS.has(parentKey);
+    for (const key in value) {
+      const child = value[key];
+      if (!inNameMap && EXAMPLE_KEYS.has(key)) {
+        // An example directly on a property or parameter is judged with that property's name.
+        const owner = this.ownerName(value);
+        this.path.push(key);
+        this.walkExample(child, owner, key === 'examples' || key === 'x-examples');
+        this.path.pop();
+      } else if (child !== null && typeof child === 'object') {
+        this.path.push(key);
+        this.walkSpec(child, inNameMap ? undefined : key);
+        this.path.pop();
+      }
+    }
+  }
+
+  /** The field an example value belongs to: the parameter's `name`, or the property key the schema sits under. */
+  private ownerName(owner: Record<string, unknown>): string | undefined {
+    if (typeof owner['name'] === 'string' && typeof owner['in'] === 'string') return owner['name'];
+    const length = this.path.length;
+    if (length >= 2 && this.path[length - 2] === 'properties') return String(this.path[length - 1]);
+    return undefined;
+  }
+
+  /** `examples` holds named examples (OpenAPI 3: `{summary, value}`; Swagger: by media type): their keys are not field names. */
+  private walkExample(value: unknown, field: string | undefined, namedExamples = false): void {
+    if (typeof value === 'string') {
+      this.checkString(value, field);
+      return;
+    }
+    if (typeof value === 'number') {
+      // YAML reads `ssn: 123456789` as a number.
+      if (Number.isInteger(value) && fieldFlags(field).ssn) this.checkString(String(value), field);
+      return;
+    }
+    if (Array.isArray(value)) {
+      for (let index = 0; index < value.length; index++) {
+        this.path.push(index);
+        this.walkExample(value[index], field);
+        this.path.pop();
+      }
+      return;
+    }
+    if (!isPlainObject(value)) return;
+    if (typeof value['$ref'] === 'string') {
+      this.pendingRefs.push({ doc: this.doc, path: [...this.path], value });
+      return;
+    }
+    for (const key in value) {
+      this.path.push(key);
+      if (namedExamples) {
+        const item = value[key];
+        // An Example Object: only `value` is data; `summary`/`description` are prose.
+        if (isPlainObject(item) && ('value' in item || 'summary' in item || 'externalValue' in item)) {
+          if ('value' in item) {
+            this.path.push('value');
+            this.walkExample(item['value'], field);
+            this.path.pop();
+          }
+        } else this.walkExample(item, field);
+      } else {
+        this.walkExample(value[key], key === 'value' && field !== undefined ? field : key);
+      }
+      this.path.pop();
+    }
+  }
+
+  private checkString(value: string, field: string | undefined): void {
+    if (value.length < 6 || value.length > 254) return;
+    // Cheap pre-filter: every shape needs a digit or an `@`.
+    if (!/[0-9@]/.test(value)) return;
+    const match = classifyExampleValue(value, fieldFlags(field), this.ownDomains);
+    if (match) this.hits.push({ node: { doc: this.doc, path: [...this.path] as JsonPath, value }, kind: match.kind, description: match.description, field });
+  }
+}
+
+/** The provider's own registrable domains (servers, Swagger host, info.contact): addresses there are staff or mascots. */
+function providerDomains(model: ApiModel): Set<string> {
+  const domains = new Set<string>();
+  const add = (host: string | undefined) => {
+    const labels = host?.toLowerCase().replace(/:\d+$/, '').split('.').filter(Boolean) ?? [];
+    if (labels.length < 2 || labels.every((label) => /^\d+$/.test(label))) return;
+    // Keep three labels for two-letter second-level registries (nhs.uk is too broad; digital.nhs.uk is the provider).
+    const keep = labels.length >= 3 && /^(co|com|org|gov|nhs|ac|net)$/.test(labels[labels.length - 2]!) && labels[labels.length - 1]!.length === 2 ? 3 : 2;
+    domains.add(labels.slice(-keep).join('.'));
+  };
+  for (const server of model.servers) for (const url of server.expandedUrls) add(/^[a-z][a-z0-9+.-]*:\/\/([^/?#@]+)/i.exec(url)?.[1]);
+  const root = model.root.value as Record<string, unknown>;
+  if (typeof root['host'] === 'string') add(root['host']);
+  const contact = isPlainObject(root['info']) && isPlainObject(root['info']['contact']) ? root['info']['contact'] : undefined;
+  if (contact && typeof contact['email'] === 'string') add(contact['email'].split('@')[1]);
+  if (contact && typeof contact['url'] === 'string') add(/^[a-z]+:\/\/([^/?#@]+)/i.exec(contact['url'])?.[1]);
+  return domains;
+}
+
+/** Realistic identifiers in example, default and x-example values: specs are published, and examples are copied into tests, mocks and docs. */
 export default defineRule({
   meta: {
     id: 'phi-in-example',
     category: 'phi-exposure',
     defaultSeverity: 'warning',
-    description: 'Not implemented yet.',
+    description: 'Example or default value looks like a real identifier (SSN, KVNR, MBI, e-mail, phone number, date of birth).',
     recommended: true,
     formats: ['2.0', '3.0', '3.1'],
-    references: { cwe: [], owaspApi: [], hipaa: [], gdpr: [] },
+    references: { cwe: [359, 200], owaspApi: ['API3:2023'], hipaa: ['164.514(b)(2)', '164.502(b)'], gdpr: ['Art. 5(1)(f)', 'Art. 9'] },
   },
-  check() {},
+  check({ model, report }) {
+    const scanner = new ExampleScanner(providerDomains(model));
+    for (const doc of model.specs.files) scanner.scanDocument(doc);
+    const visited = new Set<string>();
+    for (let index = 0; index < scanner.pendingRefs.length && index < 10_000; index++) {
+      const target = model.specs.deref(scanner.pendingRefs[index]!);
+      // Targets under an example key (components/examples/X) were already walked with their file.
+      if (!target || target.path.some((segment) => typeof segment === 'string' && EXAMPLE_KEYS.has(segment))) continue;
+      if (isPlainObject(target.value) && '$ref' in target.value) continue;
+      const key = nodeKey(target);
+      if (visited.has(key)) continue;
+      visited.add(key);
+      // An external Example Object: only its `value` is data.
+      const isExampleObject = isPlainObject(target.value) && ('value' in target.value || 'externalValue' in target.value) && !('type' in target.value);
+      scanner.scanExampleRoot(isExampleObject ? { doc: target.doc, path: [...target.path, 'value'], value: (target.value as Record<string, unknown>)['value'] } : target, undefined);
+    }
+    const reported = new Set<string>();
+    for (const hit of scanner.hits) {
+      const key = nodeKey(hit.node);
+      if (reported.has(key)) continue;
+      reported.add(key);
+      const where = hit.field && !/^\d+$/.test(hit.field) ? ` of '${hit.field}'` : '';
+      report({
+        node: hit.node,
+        part: 'value',
+        message: `Example value${where} is ${hit.description}. Published examples end up in docs, mocks and tests; use an obviously fictitious ${KIND_LABEL[hit.kind]} (reserved example domains, 555-01xx numbers, placeholder identifiers).`,
+      });
+    }
+  },
 });

@@ -1,15 +1,122 @@
+import type { Operation, Parameter } from '../../server/src/engine/model/api-model';
+import { isPersonScoped, nameTokens, type PhiMatch } from '../../server/src/engine/phi/phi-classifier';
 import { defineRule } from '../../server/src/engine/rule';
+import { childOf, nodeKey } from '../../server/src/engine/spec-node';
 
-// TODO(rule author): not implemented yet.
+/** FHIR search parameters that are references or opaque ids: `?patient=123` names a record, not a person's attributes. */
+const FHIR_REFERENCE_PARAMS = new Set(['patient', 'subject', '_id', 'encounter', 'performer', 'requester']);
+/** FHIR search parameters that are identifying or clinical on their own (names, birth date, identifiers, codes, free text). */
+const FHIR_HIGH_PARAMS = new Set(['name', 'family', 'given', 'phonetic', 'birthdate', 'death-date', 'identifier', 'phone', 'email', 'telecom', 'address', 'code', '_content', '_text', '_filter']);
+/** DICOM QIDO keys that name or identify the patient directly (name, id, birth date, accession number). */
+const DICOM_HIGH_KEYS = new Set(['patientname', 'patientid', 'patientbirthdate', 'accessionnumber', '00100010', '00100020', '00100030', '00080050']);
+
+const HIGH_CATEGORIES_DESCRIPTION = 'names, government and record numbers, clinical, genetic and other high-weight PHI';
+
+interface UrlLeak {
+  readonly parameter: Parameter;
+  readonly severity: 'error' | 'warning';
+  readonly what: string;
+}
+
+const ID_SUFFIX = new Set(['id', 'ids', 'uuid', 'guid', 'uid', 'uids']);
+
+/**
+ * An opaque identifier: a key to a record, not a leak by itself. Context terms used as ids (`patientId`, `encounterId`,
+ * `memberId`) and ids of a PHI thing (`immunization_id`, `insuranceUuid`); not government numbers, MRNs or
+ * strong identifiers such as `medicaidId`.
+ */
+function isOpaqueIdentifier(name: string, match: PhiMatch): boolean {
+  if (match.category === 'government-id' || match.category === 'biometric') return false;
+  if (match.strength === 'context' && /id$/i.test(match.term)) return true;
+  const tokens = nameTokens(name);
+  const last = tokens[tokens.length - 1] ?? '';
+  if (!ID_SUFFIX.has(last)) return false;
+  // The id suffix lies outside the matched term: `immunization_id`, not `fallId` or `medicaidId`.
+  const term = nameTokens(match.term);
+  return term[term.length - 1] !== last && (match.strength === 'context' || match.category !== 'health-record-id');
+}
+
+/** Medium- and low-weight terms (e-mail, city, gender, IP) are a patient's only on person-scoped paths, not on `/facility`. */
+function isPersonPath(operation: Operation): boolean {
+  return operation.health.carriesPhi || isPersonScoped(operation.path.split('/').filter(Boolean));
+}
+
+/** FHIR chains and modifiers ending in a patient's identifier: `patient.identifier`, `subject:Patient.identifier`, `patient:identifier`. */
+const PATIENT_CHAIN_SEGMENT = /^(patient|subject|beneficiary|person|relatedperson)$/i;
+function isPatientIdentifierChain(name: string): boolean {
+  const segments = name.split(/[.:]/);
+  if (segments.length < 2 || segments[segments.length - 1] !== 'identifier') return false;
+  return segments.slice(0, -1).some((segment) => PATIENT_CHAIN_SEGMENT.test(segment));
+}
+
+function assess(operation: Operation, parameter: Parameter): UrlLeak | undefined {
+  if (parameter.in !== 'query' && parameter.in !== 'path') return undefined;
+  if (parameter.in === 'query' && isPatientIdentifierChain(parameter.name)) {
+    return { parameter, severity: 'error', what: "a patient's business identifier (MRN, NHS number, insurance number) in a FHIR chained search" };
+  }
+  const match = parameter.phi;
+  if (!match) return undefined;
+  if (match.category === 'fhir-search') {
+    const base = parameter.name.replace(/:.*$/, '');
+    if (FHIR_REFERENCE_PARAMS.has(base)) return undefined;
+    const high = FHIR_HIGH_PARAMS.has(base);
+    return { parameter, severity: high ? 'error' : 'warning', what: `FHIR search parameter on the ${operation.health.fhirType ?? 'PHI'} resource` };
+  }
+  if (match.category === 'dicom-query') {
+    const high = DICOM_HIGH_KEYS.has(parameter.name.toLowerCase());
+    return { parameter, severity: high ? 'error' : 'warning', what: 'DICOM QIDO query key' };
+  }
+  if (match.category === 'declared') return { parameter, severity: 'error', what: 'marked x-phi' };
+  if (isOpaqueIdentifier(parameter.name, match)) return undefined;
+  if (match.weight !== 'high' && !isPersonPath(operation)) return undefined;
+  const severity = match.weight === 'high' && match.strength === 'strong' ? 'error' : 'warning';
+  return { parameter, severity, what: `${match.category}, matches '${match.term}'` };
+}
+
+/** Path and query parameters that carry PHI: the URL ends up in access logs, proxies, browser history and Referer headers. */
 export default defineRule({
   meta: {
     id: 'phi-in-url',
     category: 'phi-exposure',
     defaultSeverity: 'warning',
-    description: 'Not implemented yet.',
+    description: `PHI in a path or query parameter; an error for ${HIGH_CATEGORIES_DESCRIPTION}.`,
     recommended: true,
     formats: ['2.0', '3.0', '3.1'],
-    references: { cwe: [], owaspApi: [], hipaa: [], gdpr: [] },
+    references: { cwe: [598, 200], owaspApi: ['API3:2023'], hipaa: ['164.312(e)(1)', '164.502(b)'], gdpr: ['Art. 5(1)(c)', 'Art. 32'] },
   },
-  check() {},
+  check({ model, report }) {
+    // A parameter declared once (components/parameters, path level) is reported once, naming every operation using it.
+    const byNode = new Map<string, { leak: UrlLeak; operations: Operation[] }>();
+    for (const operation of model.operations) {
+      for (const parameter of operation.parameters) {
+        const leak = assess(operation, parameter);
+        if (!leak) continue;
+        const key = nodeKey(parameter.node);
+        const seen = byNode.get(key);
+        if (seen) {
+          seen.operations.push(operation);
+          if (leak.severity === 'error') seen.leak = leak;
+        } else byNode.set(key, { leak, operations: [operation] });
+      }
+    }
+    for (const { leak, operations } of byNode.values()) {
+      const { parameter } = leak;
+      const first = operations[0]!;
+      const label = `${first.method.toUpperCase()} ${first.path}`;
+      const more = operations.length > 1 ? ` (and ${operations.length - 1} more operation${operations.length > 2 ? 's' : ''})` : '';
+      const fhirType = operations.find((operation) => operation.health.fhirType)?.health.fhirType;
+      const advice =
+        parameter.in === 'query' && fhirType
+          ? ` Offer and document POST ${fhirType === '*' ? '' : '/' + fhirType}/_search with a form-encoded body instead, so search criteria travel in the body.`
+          : parameter.in === 'query'
+            ? ' Move it into a POST request body (a search resource) or a header.'
+            : ' Use an opaque, random identifier in the path and keep the real identifier in the body or a header.';
+      report({
+        node: childOf(parameter.node, 'name') ?? parameter.node,
+        part: 'value',
+        severity: leak.severity,
+        message: `${label}${more} puts PHI in the URL: ${parameter.in} parameter '${parameter.name}' (${leak.what}). URLs are written to access logs, proxy and CDN logs, browser history and Referer headers.${advice}`,
+      });
+    }
+  },
 });

@@ -116,21 +116,57 @@ export function isPersonScoped(contextNames: readonly string[]): boolean {
   return false;
 }
 
+const classificationCache = new Map<string, PhiMatch | null>();
+
 /**
  * Classifies one field or parameter name. `personScoped` says whether the enclosing schema or path is
  * about a person (then context terms such as `gender`, `city`, `patientId` count too).
  */
 export function classifyName(name: string, personScoped: boolean): PhiMatch | undefined {
+  // The same field names recur thousands of times in large specs: classify each once per scope.
+  const cacheKey = (personScoped ? 'p:' : 'n:') + name;
+  const cached = classificationCache.get(cacheKey);
+  if (cached !== undefined) return cached ?? undefined;
+  const result = classifyNameUncached(name, personScoped);
+  if (classificationCache.size < 100_000) classificationCache.set(cacheKey, result ?? null);
+  return result;
+}
+
+function classifyNameUncached(name: string, personScoped: boolean): PhiMatch | undefined {
   const vocab = phiVocabulary();
   const tokens = nameTokens(name);
   if (tokens.length === 0) return undefined;
   const joined = tokens.join('');
   if (vocab.traps.has(joined)) return undefined;
   const strong = lookupTokens(tokens, vocab.strong);
-  if (strong) return { ...strong.match, term: strong.term };
+  if (strong && !isAggregate(tokens, strong.term)) return { ...strong.match, term: strong.term };
+  if (strong) return undefined;
   if (!personScoped) return undefined;
   const context = lookupTokens(tokens, vocab.context);
-  return context ? { ...context.match, term: context.term } : undefined;
+  if (!context || !qualifiedByPerson(tokens, context.term)) return undefined;
+  return { ...context.match, term: context.term };
+}
+
+/** Aggregates (`symptoms_count`, `diagnosisTotal`) count things; the term itself must not end that way (`stepCount`). */
+const AGGREGATE_SUFFIXES = new Set(['count', 'counts', 'total', 'totals']);
+function isAggregate(tokens: readonly string[], term: string): boolean {
+  const last = tokens[tokens.length - 1]!;
+  return AGGREGATE_SUFFIXES.has(last) && !joinedTerm(term).endsWith(last);
+}
+
+/** Context terms that are a person's attribute only when nothing else in the name says whose: `secretName`, `jobTitle`. */
+const BARE_CONTEXT_TERMS = new Set(['name', 'title', 'titel']);
+/** Qualifiers that keep `name` about the person: `contactName`, `patient_full_name`, `memberName`. */
+const NAME_QUALIFIERS = new Set(['full', 'legal', 'real', 'display', 'official', 'nick', 'sur', 'pt', 'his', 'her', 'their', 'own', 'my']);
+
+/**
+ * `name` or `title` inside a longer field name (`dataTypeName`, `repo_name`, `name_substring`) names some other
+ * thing; it is a person's name only when every other token is a person word (`patientName`, `contact_name`).
+ */
+function qualifiedByPerson(tokens: readonly string[], term: string): boolean {
+  const joined = joinedTerm(term);
+  if (!BARE_CONTEXT_TERMS.has(joined) || tokens.length === 1) return true;
+  return tokens.every((token) => token === joined || PERSON_SCOPE_TOKENS.has(token) || NAME_QUALIFIERS.has(token));
 }
 
 /** Explicit classification in the spec wins over names: `x-phi: true`, `x-data-classification: phi|pii|public`. */
