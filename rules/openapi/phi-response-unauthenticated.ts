@@ -64,6 +64,8 @@ export default defineRule({
   check({ model, report }) {
     for (const operation of model.operations) {
       if (!operation.security.allowsAnonymous || operation.isPublicByDesign || operation.declaredPhi === 'public') continue;
+      // A required credential parameter (`Authorization` header) authenticates the call even without a scheme.
+      if (operation.credentialParameters.some((parameter) => (parameter.node.value as { required?: unknown }).required === true)) continue;
       const lastSegment = operation.path.split('/').filter(Boolean).pop() ?? '';
       if (LOGIN_SEGMENT.test(lastSegment)) continue;
       // Cheap gate first: the model's evidence is memoised and shared with other rules.

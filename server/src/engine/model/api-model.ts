@@ -130,6 +130,11 @@ export interface Operation {
   phiEvidence(): OperationPhi;
   /** `/health`, `/.well-known/*`, FHIR `/metadata`, OAuth endpoints, or configured public paths. */
   readonly isPublicByDesign: boolean;
+  /**
+   * Header, query or cookie parameters that carry credentials (`Authorization`, `X-API-Key`, `App-Key`...):
+   * older and hand-written specs describe authentication this way instead of with a security scheme.
+   */
+  readonly credentialParameters: readonly Parameter[];
 }
 
 export interface OperationPhi {

@@ -27,6 +27,9 @@ export interface ModelOptions {
 }
 
 const MAX_PHI_FIELDS_PER_SCHEMA = 50;
+/** Parameter names that carry a credential, as APIs without security schemes declare them. */
+const CREDENTIAL_PARAMETER = /^(authorization|proxy-authorization|x-?api-?key|api[-_]?key|apikey|x-?app-?key|app[-_]?key|x-?auth-?token|auth[-_]?token|x-?access-?token|access[-_]?token|x-?session-?token|session[-_]?token|x-?client-?secret|ocp-apim-subscription-key|x-?functions-?key|bearer|token)$/i;
+
 /** Explanations name the most telling field: a heart rate before a device serial number. */
 const WEIGHT_RANK: Record<PhiMatch['weight'], number> = { high: 0, medium: 1, low: 2 };
 const MAX_SERVER_EXPANSIONS = 32;
@@ -229,6 +232,7 @@ class ModelBuilder {
       ...(declaredPhi ? { declaredPhi } : {}),
       phiEvidence: () => (evidence ??= computeEvidence()),
       isPublicByDesign: isPublicByDesign(path, node.value, this.options.publicEndpoints),
+      credentialParameters: parameters.filter((parameter) => parameter.in !== 'path' && parameter.in !== 'body' && CREDENTIAL_PARAMETER.test(parameter.name)),
     };
   }
 

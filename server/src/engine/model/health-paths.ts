@@ -34,7 +34,10 @@ export function healthPathInfo(path: string): HealthPathInfo {
       return { fhirType: type, carriesPhi: phi, ...(phi ? { description: `path names the FHIR ${type} resource` } : {}) };
     }
   }
-  if (DICOMWEB.test(path) || /(^|\/)wado(\/|$)/i.test(clean)) {
+  // `studies` is DICOMweb's own root; bare `series`/`instances` segments are too common elsewhere (GitHub's
+  // code-scanning `/instances`) unless the path also names DICOM.
+  const dicomContext = /(^|\/)studies(\/|$)/i.test(clean) || /dicom|wado|dcm4chee|(^|\/)rs(\/|$)/i.test(clean);
+  if ((DICOMWEB.test(path) && dicomContext) || /(^|\/)wado(\/|$)/i.test(clean) || /[?&]requestType=WADO/i.test(path)) {
     return { dicomweb: true, carriesPhi: true, description: 'DICOMweb path (studies/series/instances carry patient demographics)' };
   }
   return { carriesPhi: false };
