@@ -38,8 +38,10 @@ function loadConfig(args: CliArguments, cwd: string): ResolvedConfig {
   return found ? loadConfigFile(found, allRules) : resolveConfig({}, allRules, cwd);
 }
 
-function looksBinary(bytes: Buffer): boolean {
-  return bytes.subarray(0, 8000).includes(0);
+/** A NUL in the first 8000 characters: the heuristic git and grep use for binary files. */
+function looksBinary(text: string): boolean {
+  const nul = text.indexOf('\u0000');
+  return nul !== -1 && nul < 8000;
 }
 
 /** Runs the CLI and returns its exit code: 0 clean, 1 failing findings, 2 usage/config/internal error. */
@@ -86,12 +88,12 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
         io.stderr(`healthlint: ${display}: skipped, larger than ${Math.round(maxBytes / 1048576)} MB (raise maxFileSizeMB in .healthlint.yaml)\n`);
         continue;
       }
-      const bytes = await fs.readFile(target.filePath);
-      if (looksBinary(bytes)) {
+      const text = await fs.readFile(target.filePath, 'utf8');
+      if (looksBinary(text)) {
         if (target.explicit) io.stderr(`healthlint: ${display}: skipped, binary file\n`);
         continue;
       }
-      const result = await lintText(target.filePath, bytes.toString('utf8'), config.settings, target.explicit);
+      const result = await lintText(target.filePath, text, config.settings, target.explicit);
       if (result.status === 'not-spec' && target.explicit) io.stderr(`healthlint: ${display}: not an OpenAPI or Swagger description (no 'openapi'/'swagger' root key), skipped\n`);
       for (const failure of result.ruleFailures) {
         io.stderr(`healthlint: internal error in rule ${failure.ruleId} on ${display}: ${failure.message}\n`);

@@ -14,16 +14,30 @@ export function isPlainObject(value: unknown): value is PlainObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/**
+ * A child node whose path is built only when asked for: walking a large spec creates many nodes,
+ * and only the few that end up in findings need their full path.
+ */
+class ChildNode implements SpecNode {
+  private cachedPath: JsonPath | undefined;
+
+  constructor(readonly doc: SourceDocument, readonly value: unknown, private readonly parent: SpecNode, private readonly key: string | number) {}
+
+  get path(): JsonPath {
+    return (this.cachedPath ??= [...this.parent.path, this.key]);
+  }
+}
+
 /** The member `key` of an object node (not following `$ref`), or undefined. */
 export function childOf(node: SpecNode | undefined, key: string | number): SpecNode | undefined {
   if (!node) return undefined;
   const value = node.value;
   if (Array.isArray(value)) {
     if (typeof key !== 'number' || key >= value.length) return undefined;
-    return { doc: node.doc, path: [...node.path, key], value: value[key] };
+    return new ChildNode(node.doc, value[key], node, key);
   }
   if (!isPlainObject(value) || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
-  return { doc: node.doc, path: [...node.path, key], value: value[key as string] };
+  return new ChildNode(node.doc, value[key as string], node, key);
 }
 
 /** Members of an object node in source order. */

@@ -102,16 +102,15 @@ export class SpecSet {
 
   private follow(node: SpecNode): { target: SpecNode; problem?: RefProblem } {
     let current = node;
-    const seen = new Set<string>();
+    // Identity of the `$ref` objects visited: a chain that meets one again is circular.
+    const seen = new Set<unknown>();
     for (let hops = 0; hops < MAX_REF_HOPS; hops++) {
       const value = current.value;
       if (!isPlainObject(value) || typeof value['$ref'] !== 'string') return { target: current };
-      const refNode = childOf(current, '$ref')!;
-      const key = nodeKey(current);
-      if (seen.has(key)) return { target: current, problem: { node: refNode, message: 'Circular $ref: the reference chain leads back to itself' } };
-      seen.add(key);
+      if (seen.has(value)) return { target: current, problem: { node: childOf(current, '$ref')!, message: 'Circular $ref: the reference chain leads back to itself' } };
+      seen.add(value);
       const resolved = this.resolveRefCached(current, value['$ref']);
-      if ('message' in resolved) return { target: current, problem: { node: refNode, message: resolved.message } };
+      if ('message' in resolved) return { target: current, problem: { node: childOf(current, '$ref')!, message: resolved.message } };
       current = resolved;
     }
     return { target: current, problem: { node: childOf(node, '$ref')!, message: `$ref chain longer than ${MAX_REF_HOPS} hops` } };

@@ -136,47 +136,59 @@ class JsonOffsetIndex {
     if (cached) return cached;
     const open = this.text.charCodeAt(start);
     if (open !== OPEN_BRACE && open !== OPEN_BRACKET) return undefined;
-    const members = open === OPEN_BRACE ? this.scanObjectMembers(start) : this.scanArrayItems(start);
-    this.containers.set(start, members);
-    return members;
+    this.scanContainer(start, LOOKAHEAD_LEVELS);
+    return this.containers.get(start);
   }
 
-  private scanObjectMembers(start: number): Map<string, MemberOffsets> {
+  /**
+   * Indexes the container at `start` and, `lookahead` levels down, the containers inside it: walking past a
+   * nested value costs the same whether it is skipped or indexed, so indexing the next levels now saves
+   * re-reading them when a path goes deeper (`/paths/{p}/get` after `/paths`). Returns the end offset.
+   */
+  private scanContainer(start: number, lookahead: number): number {
     const text = this.text;
+    const isObject = text.charCodeAt(start) === OPEN_BRACE;
     const members = new Map<string, MemberOffsets>();
+    const close = isObject ? CLOSE_BRACE : CLOSE_BRACKET;
     let pos = skipJsonWhitespace(text, start + 1);
-    if (text.charCodeAt(pos) === CLOSE_BRACE) return members;
-    for (;;) {
-      pos = skipJsonWhitespace(text, pos);
-      const keyStart = pos;
-      const keyEnd = skipJsonString(text, pos);
-      pos = skipJsonWhitespace(text, keyEnd);
-      pos = skipJsonWhitespace(text, pos + 1); // the ':'
-      const valueStart = pos;
-      const valueEnd = skipJsonValue(text, pos);
-      const raw = text.slice(keyStart + 1, keyEnd - 1);
-      members.set(raw.includes('\\') ? (JSON.parse(text.slice(keyStart, keyEnd)) as string) : raw, { keyStart, keyEnd, valueStart, valueEnd });
-      pos = skipJsonWhitespace(text, valueEnd);
-      if (text.charCodeAt(pos) !== COMMA) return members;
-      pos++;
+    if (text.charCodeAt(pos) === close) {
+      this.containers.set(start, members);
+      return pos + 1;
     }
-  }
-
-  private scanArrayItems(start: number): Map<string, MemberOffsets> {
-    const text = this.text;
-    const items = new Map<string, MemberOffsets>();
-    let pos = skipJsonWhitespace(text, start + 1);
-    if (text.charCodeAt(pos) === CLOSE_BRACKET) return items;
     for (let index = 0; ; index++) {
       pos = skipJsonWhitespace(text, pos);
-      const valueEnd = skipJsonValue(text, pos);
-      items.set(String(index), { keyStart: -1, keyEnd: -1, valueStart: pos, valueEnd });
+      let keyStart = -1;
+      let keyEnd = -1;
+      if (isObject) {
+        keyStart = pos;
+        keyEnd = skipJsonString(text, pos);
+        pos = skipJsonWhitespace(text, keyEnd);
+        pos = skipJsonWhitespace(text, pos + 1); // past ':'
+      }
+      const valueStart = pos;
+      const first = text.charCodeAt(valueStart);
+      const valueEnd =
+        lookahead > 0 && (first === OPEN_BRACE || first === OPEN_BRACKET) && !this.containers.has(valueStart)
+          ? this.scanContainer(valueStart, lookahead - 1)
+          : skipJsonValue(text, valueStart);
+      let key = String(index);
+      if (isObject) {
+        const raw = text.slice(keyStart + 1, keyEnd - 1);
+        key = raw.includes('\\') ? (JSON.parse(text.slice(keyStart, keyEnd)) as string) : raw;
+      }
+      members.set(key, { keyStart, keyEnd, valueStart, valueEnd });
       pos = skipJsonWhitespace(text, valueEnd);
-      if (text.charCodeAt(pos) !== COMMA) return items;
+      if (text.charCodeAt(pos) !== COMMA) {
+        this.containers.set(start, members);
+        return pos + 1;
+      }
       pos++;
     }
   }
 }
+
+/** How many levels below a requested container are indexed in the same pass (see `scanContainer`). */
+const LOOKAHEAD_LEVELS = 2;
 
 function skipJsonWhitespace(text: string, pos: number): number {
   for (;;) {
@@ -237,7 +249,8 @@ class JsonSourceDocument implements SourceDocument {
   }
 
   private locate(path: JsonPath, part: LocateRequest['part']): Located {
-    this.rootOffsets ??= { keyStart: -1, keyEnd: -1, valueStart: this.offsets.rootStart(), valueEnd: skipJsonValue(this.text, this.offsets.rootStart()) };
+    // JSON.parse accepted the text, so the root value runs to the last non-space character: no need to skip over it.
+    this.rootOffsets ??= { keyStart: -1, keyEnd: -1, valueStart: this.offsets.rootStart(), valueEnd: this.text.trimEnd().length };
     let current = this.rootOffsets;
     let exact = true;
     for (const segment of path) {

@@ -21,7 +21,19 @@ interface VocabularyCategory {
 const GERMAN_FOLDS: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue', ß: 'ss', Ä: 'Ae', Ö: 'Oe', Ü: 'Ue' };
 
 /** Splits a field name into lower-case tokens: camelCase, snake_case, kebab-case, dotted, German umlauts folded; letters stay joined to digits. */
-export function nameTokens(name: string): string[] {
+export function nameTokens(name: string): readonly string[] {
+  let tokens = tokenCache.get(name);
+  if (!tokens) {
+    tokens = splitNameTokens(name);
+    if (tokenCache.size < 100_000) tokenCache.set(name, tokens);
+  }
+  return tokens;
+}
+
+/** Names recur across a spec (path segments, property names): split each once. */
+const tokenCache = new Map<string, string[]>();
+
+function splitNameTokens(name: string): string[] {
   const folded = name.replace(/[äöüßÄÖÜ]/g, (char) => GERMAN_FOLDS[char] ?? char);
   return folded
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
