@@ -40,8 +40,7 @@ function loadConfig(args: CliArguments, cwd: string): ResolvedConfig {
 
 /** A NUL in the first 8000 characters: the heuristic git and grep use for binary files. */
 function looksBinary(text: string): boolean {
-  const nul = text.indexOf('\u0000');
-  return nul !== -1 && nul < 8000;
+  return text.slice(0, 8000).includes('\u0000');
 }
 
 /** Runs the CLI and returns its exit code: 0 clean, 1 failing findings, 2 usage/config/internal error. */

@@ -149,12 +149,17 @@ export function loadConfigFile(filePath: string, rules: readonly OpenApiRule[]):
   } catch (error) {
     throw new ConfigError(`Cannot read config file ${filePath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  let data: unknown;
-  try {
-    data = text.trim() === '' ? {} : (require('yaml') as typeof import('yaml')).parse(text, { prettyErrors: false });
-  } catch (error) {
-    const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line;
-    throw new ConfigError(`Config file ${filePath} is not valid YAML/JSON${line ? ` (line ${line})` : ''}`);
+  let data: unknown = {};
+  if (text.trim() !== '') {
+    let parsed;
+    try {
+      parsed = (require('@stoplight/yaml') as typeof import('@stoplight/yaml')).parseWithPointers(text, { ignoreDuplicateKeys: false });
+    } catch {
+      throw new ConfigError(`Config file ${filePath} is not valid YAML/JSON`);
+    }
+    const error = parsed.diagnostics.find((diagnostic) => diagnostic.severity === 0);
+    if (error) throw new ConfigError(`Config file ${filePath} is not valid YAML/JSON (line ${error.range.start.line + 1}: ${error.message.split('\n', 1)[0]})`);
+    data = parsed.data;
   }
   return resolveConfig((data ?? {}) as ConfigFile, rules, path.dirname(path.resolve(filePath)), filePath);
 }
