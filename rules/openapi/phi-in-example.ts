@@ -1,3 +1,4 @@
+import type { MemberVisitor } from '../../server/src/engine/member-walk';
 import type { SourceDocument } from '../../server/src/engine/documents/source-document';
 import type { JsonPath } from '../../server/src/engine/json-pointer';
 import type { ApiModel } from '../../server/src/engine/model/api-model';
@@ -72,10 +73,35 @@ class ExampleScanner {
 
   constructor(private readonly ownDomains: ReadonlySet<string>) {}
 
-  scanDocument(doc: SourceDocument): void {
-    this.doc = doc;
-    this.path.length = 0;
-    this.walkSpec(doc.value, undefined);
+  /**
+   * The spec-level part of the scan, as a listener of the engine's shared member walk: values under example
+   * keys are inspected here (and the walk told not to descend); everything else is only passed through.
+   * `nameMapKey[d]` is the key a container at depth d sits under, unless its parent is a name map
+   * (`properties`, `responses`...), whose keys are names chosen by the author, never example keys.
+   */
+  memberVisitor(): MemberVisitor {
+    const nameMapKey: (string | undefined)[] = [];
+    return {
+      member: (doc, path, key, value, container, depth) => {
+        const isObject = value !== null && typeof value === 'object';
+        if (Array.isArray(container)) {
+          if (isObject) nameMapKey[depth] = undefined;
+          return isObject;
+        }
+        const parentKey = depth === 1 ? undefined : nameMapKey[depth - 1];
+        const inNameMap = parentKey !== undefined && NAME_MAPS.has(parentKey);
+        if (!inNameMap && typeof key === 'string' && EXAMPLE_KEYS.has(key)) {
+          this.doc = doc;
+          this.path.length = 0;
+          this.path.push(...path);
+          // An example directly on a property or parameter is judged with that property's name.
+          this.walkExample(value, this.ownerName(container as Record<string, unknown>, path), key === 'examples' || key === 'x-examples');
+          return false;
+        }
+        if (isObject) nameMapKey[depth] = inNameMap ? undefined : (key as string);
+        return isObject;
+      },
+    };
   }
 
   scanExampleRoot(node: SpecNode, field: string | undefined): void {
@@ -85,41 +111,11 @@ class ExampleScanner {
     this.walkExample(node.value, field);
   }
 
-  private walkSpec(value: unknown, parentKey: string | undefined): void {
-    if (Array.isArray(value)) {
-      for (let index = 0; index < value.length; index++) {
-        const item = value[index];
-        if (item !== null && typeof item === 'object') {
-          this.path.push(index);
-          this.walkSpec(item, undefined);
-          this.path.pop();
-        }
-      }
-      return;
-    }
-    if (!isPlainObject(value)) return;
-    const inNameMap = parentKey !== undefined && NAME_MAPS.has(parentKey);
-    for (const key in value) {
-      const child = value[key];
-      if (!inNameMap && EXAMPLE_KEYS.has(key)) {
-        // An example directly on a property or parameter is judged with that property's name.
-        const owner = this.ownerName(value);
-        this.path.push(key);
-        this.walkExample(child, owner, key === 'examples' || key === 'x-examples');
-        this.path.pop();
-      } else if (child !== null && typeof child === 'object') {
-        this.path.push(key);
-        this.walkSpec(child, inNameMap ? undefined : key);
-        this.path.pop();
-      }
-    }
-  }
-
   /** The field an example value belongs to: the parameter's `name`, or the property key the schema sits under. */
-  private ownerName(owner: Record<string, unknown>): string | undefined {
+  private ownerName(owner: Record<string, unknown>, examplePath: readonly (string | number)[]): string | undefined {
     if (typeof owner['name'] === 'string' && typeof owner['in'] === 'string') return owner['name'];
-    const length = this.path.length;
-    if (length >= 2 && this.path[length - 2] === 'properties') return String(this.path[length - 1]);
+    const length = examplePath.length - 1;
+    if (length >= 2 && examplePath[length - 2] === 'properties') return String(examplePath[length - 1]);
     return undefined;
   }
 
@@ -205,33 +201,38 @@ export default defineRule({
     formats: ['2.0', '3.0', '3.1'],
     references: { cwe: [359, 200], owaspApi: ['API3:2023'], hipaa: ['164.514(b)(2)', '164.502(b)'], gdpr: ['Art. 5(1)(f)', 'Art. 9'] },
   },
-  check({ model, report }) {
+  check({ model, report, visitMembers }) {
     const scanner = new ExampleScanner(providerDomains(model));
-    for (const doc of model.specs.files) scanner.scanDocument(doc);
-    const visited = new Set<string>();
-    for (let index = 0; index < scanner.pendingRefs.length && index < 10_000; index++) {
-      const target = model.specs.deref(scanner.pendingRefs[index]!);
-      // Targets under an example key (components/examples/X) were already walked with their file.
-      if (!target || target.path.some((segment) => typeof segment === 'string' && EXAMPLE_KEYS.has(segment))) continue;
-      if (isPlainObject(target.value) && '$ref' in target.value) continue;
-      const key = nodeKey(target);
-      if (visited.has(key)) continue;
-      visited.add(key);
-      // An external Example Object: only its `value` is data.
-      const isExampleObject = isPlainObject(target.value) && ('value' in target.value || 'externalValue' in target.value) && !('type' in target.value);
-      scanner.scanExampleRoot(isExampleObject ? { doc: target.doc, path: [...target.path, 'value'], value: (target.value as Record<string, unknown>)['value'] } : target, undefined);
-    }
-    const reported = new Set<string>();
-    for (const hit of scanner.hits) {
-      const key = nodeKey(hit.node);
-      if (reported.has(key)) continue;
-      reported.add(key);
-      const where = hit.field && !/^\d+$/.test(hit.field) ? ` of '${hit.field}'` : '';
-      report({
-        node: hit.node,
-        part: 'value',
-        message: `Example value${where} is ${hit.description}. Published examples end up in docs, mocks and tests; use an obviously fictitious ${KIND_LABEL[hit.kind]} (reserved example domains, 555-01xx numbers, placeholder identifiers).`,
-      });
-    }
+    const visitor = scanner.memberVisitor();
+    visitMembers({
+      member: visitor.member,
+      done: () => {
+        const visited = new Set<string>();
+        for (let index = 0; index < scanner.pendingRefs.length && index < 10_000; index++) {
+          const target = model.specs.deref(scanner.pendingRefs[index]!);
+          // Targets under an example key (components/examples/X) were already walked with their file.
+          if (!target || target.path.some((segment) => typeof segment === 'string' && EXAMPLE_KEYS.has(segment))) continue;
+          if (isPlainObject(target.value) && '$ref' in target.value) continue;
+          const key = nodeKey(target);
+          if (visited.has(key)) continue;
+          visited.add(key);
+          // An external Example Object: only its `value` is data.
+          const isExampleObject = isPlainObject(target.value) && ('value' in target.value || 'externalValue' in target.value) && !('type' in target.value);
+          scanner.scanExampleRoot(isExampleObject ? { doc: target.doc, path: [...target.path, 'value'], value: (target.value as Record<string, unknown>)['value'] } : target, undefined);
+        }
+        const reported = new Set<string>();
+        for (const hit of scanner.hits) {
+          const key = nodeKey(hit.node);
+          if (reported.has(key)) continue;
+          reported.add(key);
+          const where = hit.field && !/^\d+$/.test(hit.field) ? ` of '${hit.field}'` : '';
+          report({
+            node: hit.node,
+            part: 'value',
+            message: `Example value${where} is ${hit.description}. Published examples end up in docs, mocks and tests; use an obviously fictitious ${KIND_LABEL[hit.kind]} (reserved example domains, 555-01xx numbers, placeholder identifiers).`,
+          });
+        }
+      },
+    });
   },
 });

@@ -68,8 +68,8 @@ export default defineRule({
       if (operation.credentialParameters.some((parameter) => (parameter.node.value as { required?: unknown }).required === true)) continue;
       const lastSegment = operation.path.split('/').filter(Boolean).pop() ?? '';
       if (LOGIN_SEGMENT.test(lastSegment)) continue;
-      // Cheap gate first: the model's evidence is memoised and shared with other rules.
-      if (operation.phiEvidence().responseFields.length === 0) continue;
+      // Cheap gate first: the model's PHI verdict is memoised and shared with other rules.
+      if (!operation.phiEvidence().carriesPhi) continue;
       const { statuses, fields } = phiFieldsByResponse(operation, model.phiFieldsOfSchema);
       if (fields.length === 0 || !isConvincingPhi(operation, fields)) continue;
       const label = `${operation.method.toUpperCase()} ${operation.path}`;

@@ -1,5 +1,7 @@
 import type { Operation, Parameter, PhiField } from '../../server/src/engine/model/api-model';
-import { nameTokens, type PhiMatch } from '../../server/src/engine/phi/phi-classifier';
+import { addressesOnePatient, evidenceRank, isBooleanField, isCareRecipientPath, isHealthGrade, isPatientPath } from '../../server/src/engine/phi/health-grade';
+
+export { isBooleanField, isHealthGrade } from '../../server/src/engine/phi/health-grade';
 
 /**
  * Value shapes of real identifiers, for `phi-in-example`. Each check answers with a short description
@@ -122,27 +124,6 @@ export function classifyExampleValue(value: string, field: { ssn: boolean; birth
 
 // --- How convincing an operation's PHI evidence is (shared by phi-response-unauthenticated and rate-limit-missing) ---
 
-/** Categories that are health data by themselves (plus identifiers that key a health record or a person). */
-const HEALTH_CATEGORIES = new Set([
-  'clinical', 'medication', 'lab-result', 'mental-health', 'substance-use', 'sexual-reproductive', 'genetic', 'wearable-vital', 'imaging',
-  'health-record-id', 'government-id', 'biometric', 'insurance-financial', 'declared', 'fhir-search', 'dicom-query',
-]);
-/** Payment and banking terms of the insurance-financial category: personal data of any shop, not health data. */
-const BANKING_TERMS = new Set(['accountNumber', 'bankAccountNumber', 'iban', 'creditCardNumber', 'cardNumber', 'cvv']);
-/** Names that also name repositories, companies and products (`full_name: octocat/hello-world`). */
-const AMBIGUOUS_NAMES = new Set(['fullName', 'legalName', 'preferredName', 'formerName', 'initials', 'nameSuffix', 'namePrefix', 'namenszusatz', 'vorsatzwort']);
-
-/** A health-grade match: strong (or explicitly declared) and in a health category, not a bank account. */
-export function isHealthGrade(match: PhiMatch | undefined): boolean {
-  if (!match || !HEALTH_CATEGORIES.has(match.category) || BANKING_TERMS.has(match.term)) return false;
-  return match.strength === 'strong' || match.weight === 'high' && ['declared', 'fhir-search', 'dicom-query'].includes(match.category);
-}
-
-/** A strong identifying name (`firstName`, `lastName`, `patientName`) but not `fullName`, which names repositories too. */
-function isPersonName(match: PhiMatch): boolean {
-  return match.category === 'direct-identifier' && match.strength === 'strong' && !AMBIGUOUS_NAMES.has(match.term);
-}
-
 /**
  * Whether an operation's PHI evidence is about health, not merely personal data: a FHIR/DICOMweb PHI path, `x-phi`,
  * a health-grade term in a parameter or request/response field, or a person's name on a person-scoped path
@@ -163,25 +144,9 @@ export function convincingPhiReason(operation: Operation, fields: readonly PhiFi
   if (parameter) return `parameter '${parameter.name}'`;
   const field = fields.find((candidate) => isHealthGrade(candidate.match) && !isBooleanField(candidate));
   if (field) return `field '${field.name}'`;
-  const name = fields.find((candidate) => isPersonName(candidate.match));
-  return name && isCareRecipientPath(operation.path) ? `field '${name.name}' on a patient path` : undefined;
+  const where = { carePath: isCareRecipientPath(operation.path), patientPath: isPatientPath(operation.path) };
+  const identifier = fields.find((candidate) => evidenceRank(candidate, where) === 1);
+  if (identifier) return `field '${identifier.name}' on a patient path`;
+  return addressesOnePatient(operation.path) && fields.length > 0 ? `a patient's record ('${fields[0]!.name}')` : undefined;
 }
 
-/** Flags such as `sleep: true` or `ssn_last_4_provided: true` describe capabilities or consents, not a person's data. */
-export function isBooleanField(field: PhiField): boolean {
-  const value = field.node.value;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const type = (value as Record<string, unknown>)['type'];
-  return type === 'boolean' || (Array.isArray(type) && type.length > 0 && type.every((item) => item === 'boolean' || item === 'null'));
-}
-
-/** Words for the people a health API is about (not `users`, `customers` or `accounts` of any web shop). */
-const CARE_RECIPIENT_TOKENS = new Set([
-  'patient', 'patients', 'patienten', 'patientin', 'member', 'members', 'beneficiary', 'beneficiaries', 'insured', 'enrollee', 'enrollees',
-  'subscriber', 'subscribers', 'participant', 'participants', 'subject', 'subjects', 'versicherter', 'versicherte', 'resident', 'residents',
-  'relatedperson', 'caregiver', 'guardian',
-]);
-
-function isCareRecipientPath(path: string): boolean {
-  return path.split('/').some((segment) => nameTokens(segment).some((token) => CARE_RECIPIENT_TOKENS.has(token)));
-}

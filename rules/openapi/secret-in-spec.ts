@@ -41,96 +41,116 @@ export default defineRule({
     formats: ['2.0', '3.0', '3.1'],
     references: { cwe: [798, 259, 321], owaspApi: ['API2:2023', 'API8:2023'], hipaa: ['164.312(d)'], gdpr: ['Art. 32'] },
   },
-  check({ model, report }) {
+  check({ report, visitMembers }) {
     const kinds = new Map<string, SecretNameKind | undefined>();
     const kindOf = (name: string): SecretNameKind | undefined => {
       if (!kinds.has(name)) kinds.set(name, secretNameKind(name));
       return kinds.get(name);
     };
-    for (const doc of model.specs.files) {
-      const path: Path = [];
-      // One finding per distinct secret per file; repeats of the same value become related locations.
-      const byValue = new Map<string, { path: Path; message: string; repeats: Path[] }>();
-      const found = (value: string, what: string, name: string | undefined, origin: string | undefined) => {
-        const seen = byValue.get(value);
-        if (seen) seen.repeats.push([...path]);
-        else byValue.set(value, { path: [...path], message: messageFor(doc, path, what, name, origin), repeats: [] });
-      };
-
-      /** Sample data: every string is checked by shape and by the nearest naming key. */
-      const walkData = (value: unknown, name: string | undefined, origin: string): void => {
-        if (typeof value === 'string') {
-          const shape = secretShapeIn(value, true);
-          if (shape === SAMPLE_SHAPE) return;
-          if (shape) return found(value, `contains ${shape.what}`, name, origin);
-          const kind = name === undefined ? undefined : kindOf(name);
-          if (kind && isLiteralCredential(kind, value)) found(value, `is ${KIND_TEXT[kind]}`, name, origin);
-          return;
-        }
-        if (value === null || typeof value !== 'object') return;
-        if (Array.isArray(value)) {
-          for (let index = 0; index < value.length; index++) {
-            path.push(index);
-            walkData(value[index], name, origin);
-            path.pop();
-          }
-          return;
-        }
-        const record = value as Record<string, unknown>;
-        for (const key in record) {
-          path.push(key);
-          walkData(record[key], WRAPPER_KEYS.has(key) || key.includes('/') ? name : key, origin);
-          path.pop();
-        }
-      };
-
-      /** The spec's own structure: prose is checked by shape only; examples/defaults/extensions switch to data. */
-      const walkSpec = (value: unknown, owner: string | undefined, containerKey: string | number | undefined): void => {
-        if (typeof value === 'string') {
-          const shape = secretShapeIn(value, false);
-          if (shape && shape !== SAMPLE_SHAPE) found(value, `contains ${shape.what}`, undefined, undefined);
-          return;
-        }
-        if (value === null || typeof value !== 'object') return;
-        if (Array.isArray(value)) {
-          for (let index = 0; index < value.length; index++) {
-            path.push(index);
-            walkSpec(value[index], owner, index);
-            path.pop();
-          }
-          return;
-        }
-        const record = value as Record<string, unknown>;
-        // A parameter or header object names its own value.
-        if (typeof record['name'] === 'string' && typeof record['in'] === 'string') owner = record['name'];
-        const naming = typeof containerKey === 'string' && NAMING_CONTAINERS.has(containerKey);
-        for (const key in record) {
-          path.push(key);
-          // Under `properties`, `headers`, `variables`... keys are names, even `example` or `x-foo`.
-          if (naming) walkSpec(record[key], key, key);
-          else if (DATA_KEYS.has(key)) walkData(record[key], owner, key);
-          else if (key.startsWith('x-')) walkData(record[key], key, key);
-          else walkSpec(record[key], owner, key);
-          path.pop();
-        }
-      };
-
-      // Example files pulled in by `$ref` (`examples/patient.json`) hold sample data from their root.
-      if (/[\\/]examples?[\\/][^\\/]*$/i.test(doc.uri)) walkData(doc.value, undefined, 'example');
-      else walkSpec(doc.value, undefined, undefined);
-
+    let doc: SourceDocument | undefined;
+    let path: Path = [];
+    // One finding per distinct secret per file; repeats of the same value become related locations.
+    let byValue = new Map<string, { path: Path; message: string; repeats: Path[] }>();
+    const found = (value: string, what: string, name: string | undefined, origin: string | undefined) => {
+      const seen = byValue.get(value);
+      if (seen) seen.repeats.push([...path]);
+      else byValue.set(value, { path: [...path], message: messageFor(doc!, path, what, name, origin), repeats: [] });
+    };
+    const flush = () => {
       for (const [value, { path: first, message, repeats }] of byValue) {
         const more = repeats.length === 0 ? '' : ` The same value appears ${repeats.length} more time${repeats.length === 1 ? '' : 's'} in this file.`;
         report({
-          node: { doc, path: first, value },
+          node: { doc: doc!, path: first, value },
           part: 'value',
           message: message + more,
           ...(repeats.length > 0
-            ? { related: repeats.slice(0, MAX_RELATED).map((repeat) => ({ node: { doc, path: repeat, value }, part: 'value' as const, message: 'the same secret again' })) }
+            ? { related: repeats.slice(0, MAX_RELATED).map((repeat) => ({ node: { doc: doc!, path: repeat, value }, part: 'value' as const, message: 'the same secret again' })) }
             : {}),
         });
       }
-    }
+      byValue = new Map();
+    };
+
+    /** Sample data: every string is checked by shape and by the nearest naming key. */
+    const walkData = (value: unknown, name: string | undefined, origin: string): void => {
+      if (typeof value === 'string') {
+        const shape = secretShapeIn(value, true);
+        if (shape === SAMPLE_SHAPE) return;
+        if (shape) return found(value, `contains ${shape.what}`, name, origin);
+        const kind = name === undefined ? undefined : kindOf(name);
+        if (kind && isLiteralCredential(kind, value)) found(value, `is ${KIND_TEXT[kind]}`, name, origin);
+        return;
+      }
+      if (value === null || typeof value !== 'object') return;
+      if (Array.isArray(value)) {
+        for (let index = 0; index < value.length; index++) {
+          path.push(index);
+          walkData(value[index], name, origin);
+          path.pop();
+        }
+        return;
+      }
+      const record = value as Record<string, unknown>;
+      for (const key in record) {
+        path.push(key);
+        walkData(record[key], WRAPPER_KEYS.has(key) || key.includes('/') ? name : key, origin);
+        path.pop();
+      }
+    };
+
+    /** A parameter or header object names its own value. */
+    const ownerIn = (value: unknown, inherited: string | undefined): string | undefined => {
+      const record = value as Record<string, unknown>;
+      return typeof record['name'] === 'string' && typeof record['in'] === 'string' ? record['name'] : inherited;
+    };
+
+    // The spec's own structure, as a listener of the shared member walk: prose is checked by shape only;
+    // examples, defaults and extensions switch to `walkData` (and the shared walk is told not to descend).
+    // ownerAt[d] is the name that owns the container at depth d (a parameter's `name`, a property key).
+    const ownerAt: (string | undefined)[] = [];
+    let dataFile = false;
+    visitMembers({
+      member(memberDoc, walkPath, key, value, container, depth) {
+        if (memberDoc !== doc) {
+          if (doc) flush();
+          doc = memberDoc;
+          // Example files pulled in by `$ref` (`examples/patient.json`) hold sample data from their root.
+          dataFile = /[\\/]examples?[\\/][^\\/]*$/i.test(doc.uri);
+          path = [];
+          if (dataFile) walkData(doc.value, undefined, 'example');
+          else ownerAt[0] = ownerIn(doc.value, undefined);
+        }
+        if (dataFile) return false;
+        const owner = ownerAt[depth - 1];
+        let childOwner = owner;
+        if (!Array.isArray(container)) {
+          const containerKey = depth >= 2 ? walkPath[depth - 2] : undefined;
+          const naming = typeof containerKey === 'string' && NAMING_CONTAINERS.has(containerKey);
+          const name = key as string;
+          // Under `properties`, `headers`, `variables`... keys are names, even `example` or `x-foo`.
+          if (naming) childOwner = name;
+          else if (DATA_KEYS.has(name) || name.startsWith('x-')) {
+            path = [...walkPath];
+            walkData(value, DATA_KEYS.has(name) ? owner : name, name);
+            return false;
+          }
+        }
+        if (typeof value === 'string') {
+          const shape = secretShapeIn(value, false);
+          if (shape && shape !== SAMPLE_SHAPE) {
+            path = [...walkPath];
+            found(value, `contains ${shape.what}`, undefined, undefined);
+          }
+          return false;
+        }
+        if (value === null || typeof value !== 'object') return false;
+        ownerAt[depth] = Array.isArray(value) ? childOwner : ownerIn(value, childOwner);
+        return true;
+      },
+      done() {
+        if (doc) flush();
+      },
+    });
   },
 });
 

@@ -24,7 +24,7 @@ export default defineRule({
     formats: ['2.0', '3.0', '3.1'],
     references: { cwe: [798, 522, 598], owaspApi: ['API2:2023', 'API8:2023'], hipaa: ['164.312(d)', '164.312(e)(1)'], gdpr: ['Art. 32(1)(a)'] },
   },
-  check({ model, report }) {
+  check({ model, report, visitMembers }) {
     const done = new Set<string>();
     const check = (node: SpecNode, what: string, urls: readonly string[], part: 'key' | 'value' = 'value') => {
       const key = nodeKey(node) + part;
@@ -56,38 +56,15 @@ export default defineRule({
     for (const link of linkOperationRefs(model)) check(link.node, `The operationRef of link '${link.linkName}'`, [link.url]);
 
     // Every other URL-valued member of every file: externalDocs, contact, license, example externalValue, $ref.
-    for (const doc of model.specs.files) {
-      const path: (string | number)[] = [];
-      const walk = (value: unknown): void => {
-        if (Array.isArray(value)) {
-          for (let index = 0; index < value.length; index++) {
-            const item = value[index];
-            if (item !== null && typeof item === 'object') {
-              path.push(index);
-              walk(item);
-              path.pop();
-            }
-          }
-          return;
+    visitMembers({
+      member(doc, path, key, value) {
+        if (typeof value !== 'string') return true;
+        if (typeof key === 'string' && (URL_KEYS.has(key) || URLISH_KEY.test(key)) && value.includes('://') && mayHaveCredential(value)) {
+          check({ doc, path: [...path], value }, describeField(path), [value]);
         }
-        const record = value as Record<string, unknown>;
-        for (const key in record) {
-          const child = record[key];
-          if (typeof child === 'string') {
-            if ((URL_KEYS.has(key) || URLISH_KEY.test(key)) && child.includes('://') && mayHaveCredential(child)) {
-              path.push(key);
-              check({ doc, path: [...path], value: child }, describeField(path), [child]);
-              path.pop();
-            }
-          } else if (child !== null && typeof child === 'object') {
-            path.push(key);
-            walk(child);
-            path.pop();
-          }
-        }
-      };
-      if (doc.value !== null && typeof doc.value === 'object') walk(doc.value);
-    }
+        return false;
+      },
+    });
   },
 });
 

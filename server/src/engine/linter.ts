@@ -6,6 +6,7 @@ import { docsUrlOf, type OpenApiRule, type RuleMeta, type RuleReport } from './r
 import type { SourceRange } from './source-range';
 import { isPlainObject, type SpecNode } from './spec-node';
 import { loadSpecSet, type SpecLoadOptions } from './spec-set';
+import { walkMembers, type MemberVisitor } from './member-walk';
 import { isSuppressed, parseDirectives } from './suppressions';
 
 /** A rule switched on, with the severity and options the config gives it. */
@@ -69,26 +70,48 @@ export async function lintDocument(doc: SourceDocument, settings: LintSettings):
   if (!isOpenApiRoot(doc.value)) return { uri: doc.uri, status: 'not-spec', findings: [], ruleFailures: [], files: [doc.uri] };
   const specs = await loadSpecSet(doc, settings.load);
   const model = buildApiModel(specs, settings.publicEndpoints ? { publicEndpoints: settings.publicEndpoints } : {});
-  const pending: PendingReport[] = [];
   const ruleFailures: RuleFailure[] = [];
+  const runs: { id: string; reports: PendingReport[]; failed: boolean }[] = [];
+  const visitors: MemberVisitor[] = [];
+  const visitorOwner = new Map<MemberVisitor, (typeof runs)[number]>();
+  const fail = (run: (typeof runs)[number], error: unknown) => {
+    if (run.failed) return;
+    run.failed = true;
+    ruleFailures.push({ ruleId: run.id, message: error instanceof Error ? error.message : String(error) });
+  };
   for (const active of settings.rules) {
     if (!active.rule.meta.formats.includes(model.version)) continue;
-    const reports: PendingReport[] = [];
+    const run = { id: active.rule.meta.id, reports: [] as PendingReport[], failed: false };
+    runs.push(run);
     try {
       active.rule.check({
         model,
         options: active.options,
         report: (report) => {
           const severity = active.severityIsExplicit ? active.severity : report.severity ?? active.severity;
-          reports.push({ meta: active.rule.meta, severity, report });
+          run.reports.push({ meta: active.rule.meta, severity, report });
+        },
+        visitMembers: (visitor) => {
+          visitors.push(visitor);
+          visitorOwner.set(visitor, run);
         },
       });
-      pending.push(...reports);
     } catch (error) {
-      ruleFailures.push({ ruleId: active.rule.meta.id, message: error instanceof Error ? error.message : String(error) });
+      fail(run, error);
     }
   }
   const refRule = settings.engineRules.get('ref-unresolved');
+  const refVisitor = refRule ? specs.refCheckVisitor() : undefined;
+  walkMembers(
+    specs.files,
+    [...visitors.filter((visitor) => !visitorOwner.get(visitor)!.failed), ...(refVisitor ? [refVisitor] : [])],
+    (visitor, error) => {
+      const run = visitorOwner.get(visitor);
+      if (run) fail(run, error);
+      else throw error;
+    },
+  );
+  const pending: PendingReport[] = runs.filter((run) => !run.failed).flatMap((run) => run.reports);
   if (refRule) {
     for (const problem of specs.refProblems()) {
       pending.push({ meta: refRule.meta, severity: refRule.severity, report: { node: problem.node, part: 'value', message: problem.message } });

@@ -1,6 +1,7 @@
 import type { NodePart } from './documents/source-document';
 import type { Category, FixSafety, References, Severity } from './finding';
 import type { ApiModel, OpenApiVersion } from './model/api-model';
+import type { MemberVisitor } from './member-walk';
 import type { SpecNode } from './spec-node';
 
 export const DOCS_BASE_URL = 'https://github.com/healthlint/healthlint/blob/main/rules/openapi/';
@@ -53,6 +54,8 @@ export interface RuleContext {
   readonly model: ApiModel;
   readonly options: Readonly<Record<string, unknown>>;
   report(report: RuleReport): void;
+  /** Registers a listener for the one shared walk over every value of every file (run after all `check`s). */
+  visitMembers(visitor: MemberVisitor): void;
 }
 
 export interface OpenApiRule {

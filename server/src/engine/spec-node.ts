@@ -26,6 +26,19 @@ class ChildNode implements SpecNode {
   get path(): JsonPath {
     return (this.cachedPath ??= [...this.parent.path, this.key]);
   }
+
+  /** The path if it has been built already; never builds it. */
+  get builtPath(): JsonPath | undefined {
+    return this.cachedPath;
+  }
+}
+
+/**
+ * The node's path when knowing it costs nothing: always for roots and `$ref` targets, for walked child nodes only
+ * once something has asked. For checks (is this `components/schemas/X`?) that must not force every path into being.
+ */
+export function pathIfBuilt(node: SpecNode): JsonPath | undefined {
+  return node instanceof ChildNode ? node.builtPath : node.path;
 }
 
 /** The member `key` of an object node (not following `$ref`), or undefined. */

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { SourceDocument } from './documents/source-document';
 import { parseSourceText } from './documents/parse';
 import { parseJsonPointer, valueAtPath } from './json-pointer';
+import type { MemberVisitor } from './member-walk';
 import { childOf, isPlainObject, nodeKey, type SpecNode } from './spec-node';
 
 /** A `$ref` that could not be followed, reported where the `$ref` is written. */
@@ -83,20 +84,30 @@ export class SpecSet {
   }
 
   /**
-   * Broken `$ref`s of every loaded file, found by one walk of each file. Each is reported at its own
-   * `$ref` value; each distinct reference text is resolved once per file.
+   * A visitor for the shared member walk that follows every `$ref` of every loaded file, each distinct
+   * reference text once per file, and records the broken ones at their own `$ref` value.
+   * `example` values are literal data in OpenAPI, not Reference Objects, even when they contain `$ref`.
    */
-  refProblems(): RefProblem[] {
+  refCheckVisitor(): MemberVisitor {
     const outcomes = new Map<string, string | undefined>();
-    for (const doc of this.files) {
-      visitRefs(doc.value, [], (path, value) => {
-        const node: SpecNode = { doc, path, value };
-        const key = doc.uri + '\u0000' + String(value['$ref']);
-        if (!outcomes.has(key)) outcomes.set(key, this.follow(node).problem?.message);
-        const message = outcomes.get(key);
+    return {
+      member: (doc, path, key, value) => {
+        if (key === 'example' || key === 'x-example') return false;
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+        const ref = (value as Record<string, unknown>)['$ref'];
+        if (typeof ref !== 'string') return true;
+        const node: SpecNode = { doc, path: [...path], value };
+        const outcomeKey = doc.uri + '\u0000' + ref;
+        if (!outcomes.has(outcomeKey)) outcomes.set(outcomeKey, this.follow(node).problem?.message);
+        const message = outcomes.get(outcomeKey);
         if (message) this.recordProblem(childOf(node, '$ref')!, message);
-      });
-    }
+        return false;
+      },
+    };
+  }
+
+  /** Broken references recorded so far (by `deref` during the walk of rules, and by `refCheckVisitor`). */
+  refProblems(): RefProblem[] {
     return [...this.problems.values()];
   }
 
@@ -146,37 +157,6 @@ export class SpecSet {
   private recordProblem(node: SpecNode, message: string): void {
     const key = nodeKey(node);
     if (!this.problems.has(key)) this.problems.set(key, { node, message });
-  }
-}
-
-/** Calls `visit` for every object with a string `$ref`, with its path. */
-function visitRefs(value: unknown, path: (string | number)[], visit: (path: (string | number)[], value: Record<string, unknown>) => void): void {
-  if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index++) {
-      const item = value[index];
-      if (item !== null && typeof item === 'object') {
-        path.push(index);
-        visitRefs(item, path, visit);
-        path.pop();
-      }
-    }
-    return;
-  }
-  if (value === null || typeof value !== 'object') return;
-  const record = value as Record<string, unknown>;
-  if (typeof record['$ref'] === 'string') {
-    visit([...path], record);
-    return;
-  }
-  for (const key in record) {
-    const child = record[key];
-    // `example` values are literal data in OpenAPI, not Reference Objects, even when they contain `$ref`.
-    if (key === 'example' || key === 'x-example') continue;
-    if (child !== null && typeof child === 'object') {
-      path.push(key);
-      visitRefs(child, path, visit);
-      path.pop();
-    }
   }
 }
 

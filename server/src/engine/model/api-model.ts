@@ -137,10 +137,17 @@ export interface Operation {
   readonly credentialParameters: readonly Parameter[];
 }
 
+/**
+ * PHI evidence of an operation. PHI means health information or identifiers of a health service's patients:
+ * a FHIR/DICOMweb PHI path, `x-phi`, a health-grade field or parameter (diagnosis, heart rate, MRN, SSN...),
+ * or a person's name on a patient/member path. An e-mail or a name alone is personal data (`personalData`).
+ */
 export interface OperationPhi {
   readonly carriesPhi: boolean;
   /** A short human reason, e.g. "path names the FHIR Patient resource" or "response field 'birthDate'". */
   readonly reason?: string;
+  /** When the operation handles personal data that is not PHI by itself, e.g. "response field 'email'". */
+  readonly personalData?: string;
   readonly parameters: readonly Parameter[];
   readonly responseFields: readonly PhiField[];
   readonly requestFields: readonly PhiField[];

@@ -1,5 +1,5 @@
 import { classifyName, declaredClassification, isDicomPhiQueryKey, isFhirPhiResource, isFhirSearchParamCarryingPhi, isPersonScoped, type PhiMatch } from '../phi/phi-classifier';
-import { childOf, entriesOf, isPlainObject, itemsOf, stringValue, type SpecNode } from '../spec-node';
+import { childOf, entriesOf, isPlainObject, itemsOf, pathIfBuilt, stringValue, type SpecNode } from '../spec-node';
 import type { SpecSet } from '../spec-set';
 import {
   HTTP_METHODS,
@@ -18,6 +18,7 @@ import {
   type SecurityScheme,
   type ServerUrl,
 } from './api-model';
+import { addressesOnePatient, ANY_PATH, evidenceRank, isCareRecipientPath, isHealthGrade, isPatientPath, type PathContext } from '../phi/health-grade';
 import { healthPathInfo } from './health-paths';
 import { isPublicByDesign } from './public-endpoints';
 
@@ -27,11 +28,11 @@ export interface ModelOptions {
 }
 
 const MAX_PHI_FIELDS_PER_SCHEMA = 50;
+const COMBINATORS = ['allOf', 'oneOf', 'anyOf'] as const;
+const NESTED_SCHEMAS = ['items', 'additionalProperties', 'not'] as const;
 /** Parameter names that carry a credential, as APIs without security schemes declare them. */
 const CREDENTIAL_PARAMETER = /^(authorization|proxy-authorization|x-?api-?key|api[-_]?key|apikey|x-?app-?key|app[-_]?key|x-?auth-?token|auth[-_]?token|x-?access-?token|access[-_]?token|x-?session-?token|session[-_]?token|x-?client-?secret|ocp-apim-subscription-key|x-?functions-?key|bearer|token)$/i;
 
-/** Explanations name the most telling field: a heart rate before a device serial number. */
-const WEIGHT_RANK: Record<PhiMatch['weight'], number> = { high: 0, medium: 1, low: 2 };
 const MAX_SERVER_EXPANSIONS = 32;
 
 export function detectVersion(root: unknown): OpenApiVersion | undefined {
@@ -56,6 +57,7 @@ class ModelBuilder {
   private readonly phiMemo = { scoped: new WeakMap<object, PhiField[]>(), unscoped: new WeakMap<object, PhiField[]>() };
   private readonly inProgress = new Set<object>();
   private readonly personScopedSchemas = new WeakMap<object, boolean>();
+  private readonly bestMemo = { scoped: new WeakMap<object, PhiField | null>(), unscoped: new WeakMap<object, PhiField | null>() };
 
   constructor(private readonly specs: SpecSet, private readonly version: OpenApiVersion, private readonly options: ModelOptions) {}
 
@@ -198,24 +200,45 @@ class ModelBuilder {
     let evidence: OperationPhi | undefined;
     const computeEvidence = (): OperationPhi => {
       const personScoped = isPersonScoped(contextNames) || health.carriesPhi;
+      const where: PathContext = { carePath: isCareRecipientPath(path), patientPath: isPatientPath(path) };
       const phiParameters = parameters.filter((parameter) => parameter.phi);
-      const responseFields = responses
-        .filter((response) => /^(2\d\d|2XX|default)$/i.test(response.status))
-        .flatMap((response) => response.schemas.flatMap((schema) => this.phiFieldsOfSchema(schema, personScoped)));
-      const requestFields = requestSchemas.flatMap((schema) => this.phiFieldsOfSchema(schema, personScoped));
-      const strongest = (fields: readonly { name: string; match: PhiMatch }[]) => [...fields].sort((a, b) => WEIGHT_RANK[a.match.weight] - WEIGHT_RANK[b.match.weight])[0];
-      const response = strongest(responseFields);
-      const request = strongest(requestFields);
-      const parameter = strongest(phiParameters.map((item) => ({ name: item.name, match: item.phi! })));
-      const reason =
-        declaredPhi === 'phi'
-          ? 'operation is marked as PHI'
-          : health.description ??
-            (response ? `response field '${response.name}'` : undefined) ??
-            (request ? `request field '${request.name}'` : undefined) ??
-            (parameter ? `parameter '${parameter.name}'` : undefined);
+      const successSchemas = responses.filter((response) => /^(2\d\d|2XX|default)$/i.test(response.status)).flatMap((response) => response.schemas);
+      // Whether and why the operation carries PHI needs one telling field, found by a search that stops at the
+      // first health-grade one; the full field lists are built only for rules that ask for them.
+      const best = (schemas: readonly SpecNode[]) => bestByRank(schemas.map((schema) => this.bestPhiField(schema, personScoped)), where);
+      const isPhiEvidence = (field: PhiField | undefined): field is PhiField => field !== undefined && evidenceRank(field, where) <= 1;
+      const healthParameter = phiParameters.find((parameter) => isHealthGrade(parameter.phi));
+      let reason: string | undefined;
+      let personalData: string | undefined;
+      const response = best(successSchemas);
+      const request = isPhiEvidence(response) ? undefined : best(requestSchemas);
+      if (declaredPhi === 'phi') reason = 'operation is marked as PHI';
+      else if (health.carriesPhi) reason = health.description;
+      else if (isPhiEvidence(response)) reason = `response field '${response.name}'`;
+      else if (isPhiEvidence(request)) reason = `request field '${request.name}'`;
+      else if (healthParameter) reason = `parameter '${healthParameter.name}'`;
+      else if (addressesOnePatient(path)) reason = `path addresses one patient's records`;
+      else {
+        // Personal data without health context (an e-mail, a name): worth knowing, but not PHI on its own.
+        const weak = response ?? request ?? phiParameters[0];
+        if (weak) personalData = weak === phiParameters[0] ? `parameter '${weak.name}'` : `${weak === response ? 'response' : 'request'} field '${weak.name}'`;
+      }
       const carriesPhi = declaredPhi === 'phi' || (declaredPhi !== 'public' && reason !== undefined);
-      return { carriesPhi, ...(carriesPhi && reason ? { reason } : {}), parameters: phiParameters, responseFields, requestFields };
+      let responseFields: readonly PhiField[] | undefined;
+      let requestFields: readonly PhiField[] | undefined;
+      const fieldsOf = (schemas: readonly SpecNode[]) => schemas.flatMap((schema) => this.phiFieldsOfSchema(schema, personScoped));
+      return {
+        carriesPhi,
+        ...(carriesPhi && reason ? { reason } : {}),
+        ...(!carriesPhi && personalData ? { personalData } : {}),
+        parameters: phiParameters,
+        get responseFields() {
+          return (responseFields ??= fieldsOf(successSchemas));
+        },
+        get requestFields() {
+          return (requestFields ??= fieldsOf(requestSchemas));
+        },
+      };
     };
     const operationId = stringValue(childOf(node, 'operationId'));
     return {
@@ -337,13 +360,64 @@ class ModelBuilder {
         fields.push(...this.phiFieldsOfSchema(property, siblingScoped || isPersonScoped([name])));
       }
     }
-    for (const combinator of ['allOf', 'oneOf', 'anyOf']) {
+    for (const combinator of COMBINATORS) {
       for (const part of itemsOf(childOf(schema, combinator))) fields.push(...this.phiFieldsOfSchema(part, scoped));
     }
-    for (const nested of ['items', 'additionalProperties', 'not']) {
+    for (const nested of NESTED_SCHEMAS) {
       const child = childOf(schema, nested);
       if (child && isPlainObject(child.value)) fields.push(...this.phiFieldsOfSchema(child, scoped));
     }
+  }
+
+  /**
+   * The most telling PHI field of a schema (high weight first), searching no further once a high-weight field
+   * is found; memoised per schema like the full lists. Enough to decide whether an operation carries PHI.
+   */
+  private bestPhiField(schemaRef: SpecNode, personScoped: boolean): PhiField | undefined {
+    const schema = this.specs.deref(schemaRef);
+    if (!schema || !isPlainObject(schema.value)) return undefined;
+    const scoped = personScoped || this.schemaIsPersonScoped(schema);
+    const key = schema.value;
+    const table = scoped ? this.bestMemo.scoped : this.bestMemo.unscoped;
+    const memo = table.get(key);
+    if (memo !== undefined) return memo ?? undefined;
+    const full = (scoped ? this.phiMemo.scoped : this.phiMemo.unscoped).get(key);
+    if (full) return bestByRank(full, ANY_PATH);
+    if (this.inProgress.has(key) || declaredClassification(schema.value) === 'public') return undefined;
+    this.inProgress.add(key);
+    let best: PhiField | undefined;
+    // Ranked as if on a care-recipient path (person names rank 1); the operation re-judges names by its own path.
+    const consider = (field: PhiField | undefined) => {
+      if (field && (!best || evidenceRank(field, ANY_PATH) < evidenceRank(best, ANY_PATH))) best = field;
+      return best !== undefined && evidenceRank(best, ANY_PATH) === 0;
+    };
+    try {
+      search: {
+        const properties = entriesOf(this.specs.deref(childOf(schema, 'properties')));
+        const siblingScoped =
+          scoped || properties.some(([name, node]) => declaredClassification(this.specs.deref(node)?.value) !== 'public' && classifyName(name, false) !== undefined);
+        for (const [name, propertyKey] of properties) {
+          const property = this.specs.deref(propertyKey);
+          const declared = declaredClassification(property?.value);
+          if (declared === 'public') continue;
+          const match: PhiMatch | undefined =
+            declared === 'phi' ? { category: 'declared', weight: 'high', term: 'x-phi', strength: 'strong' } : classifyName(name, siblingScoped) ?? formatHint(property?.value, siblingScoped);
+          if (match && consider({ name, node: propertyKey, match })) break search;
+          if (property && consider(this.bestPhiField(property, siblingScoped || isPersonScoped([name])))) break search;
+        }
+        for (const combinator of COMBINATORS) {
+          for (const part of itemsOf(childOf(schema, combinator))) if (consider(this.bestPhiField(part, scoped))) break search;
+        }
+        for (const nested of NESTED_SCHEMAS) {
+          const child = childOf(schema, nested);
+          if (child && isPlainObject(child.value) && consider(this.bestPhiField(child, scoped))) break search;
+        }
+      }
+    } finally {
+      this.inProgress.delete(key);
+    }
+    table.set(key, best ?? null);
+    return best;
   }
 
   /** A component named `Patient`/`Member`, or a FHIR resource schema whose `resourceType` names a PHI type. */
@@ -355,16 +429,24 @@ class ModelBuilder {
   }
 
   private computeSchemaIsPersonScoped(schema: SpecNode): boolean {
-    const path = schema.path;
+    // Components are reached through `$ref`, whose targets know their path; inline schemas are never components.
+    const path = pathIfBuilt(schema) ?? [];
     const componentName =
       path.length >= 3 && path[0] === 'components' && path[1] === 'schemas' ? String(path[2]) : path.length >= 2 && path[0] === 'definitions' ? String(path[1]) : undefined;
-    const fileName = schema.path.length === 0 ? schema.doc.uri.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '') : undefined;
+    const fileName = path.length === 0 && pathIfBuilt(schema) !== undefined ? schema.doc.uri.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '') : undefined;
     const names = [componentName, fileName].filter((name): name is string => name !== undefined);
     if (names.length > 0 && isPersonScoped(names)) return true;
     const resourceType = this.specs.deref(childOf(this.specs.deref(childOf(schema, 'properties')), 'resourceType'));
     const values = [...(Array.isArray((resourceType?.value as { enum?: unknown })?.enum) ? ((resourceType!.value as { enum: unknown[] }).enum) : []), (resourceType?.value as { const?: unknown })?.const, (resourceType?.value as { default?: unknown })?.default];
     return values.some((value) => typeof value === 'string' && isFhirPhiResource(value));
   }
+}
+
+/** The most telling field as PHI evidence (see `evidenceRank`); the first of equals. */
+function bestByRank(fields: readonly (PhiField | undefined)[], where: PathContext): PhiField | undefined {
+  let best: PhiField | undefined;
+  for (const field of fields) if (field && (!best || evidenceRank(field, where) < evidenceRank(best, where))) best = field;
+  return best;
 }
 
 /** `format: email` is contact data wherever it appears in a person-scoped object. */
