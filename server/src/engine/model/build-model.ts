@@ -29,6 +29,22 @@ export interface ModelOptions {
 
 const MAX_PHI_FIELDS_PER_SCHEMA = 50;
 const COMBINATORS = ['allOf', 'oneOf', 'anyOf'] as const;
+const DECLARED_PHI: PhiMatch = { category: 'declared', weight: 'high', term: 'x-phi', strength: 'strong' };
+
+interface PropertyFact {
+  readonly name: string;
+  /** The property key as written, where findings about the field point. */
+  readonly key: SpecNode;
+  readonly property: SpecNode | undefined;
+  readonly strong: PhiMatch | undefined;
+  /** The property name itself names a person (`patient`, `member`), scoping what is inside it. */
+  readonly namesPerson: boolean;
+}
+
+interface PropertyFacts {
+  readonly properties: readonly PropertyFact[];
+  readonly hasStrongSibling: boolean;
+}
 const NESTED_SCHEMAS = ['items', 'additionalProperties', 'not'] as const;
 /** Parameter names that carry a credential, as APIs without security schemes declare them. */
 const CREDENTIAL_PARAMETER = /^(authorization|proxy-authorization|x-?api-?key|api[-_]?key|apikey|x-?app-?key|app[-_]?key|x-?auth-?token|auth[-_]?token|x-?access-?token|access[-_]?token|x-?session-?token|session[-_]?token|x-?client-?secret|ocp-apim-subscription-key|x-?functions-?key|bearer|token)$/i;
@@ -57,6 +73,7 @@ class ModelBuilder {
   private readonly phiMemo = { scoped: new WeakMap<object, PhiField[]>(), unscoped: new WeakMap<object, PhiField[]>() };
   private readonly inProgress = new Set<object>();
   private readonly personScopedSchemas = new WeakMap<object, boolean>();
+  private readonly propertyFactsMemo = new WeakMap<object, PropertyFacts>();
   private readonly bestMemo = { scoped: new WeakMap<object, PhiField | null>(), unscoped: new WeakMap<object, PhiField | null>() };
 
   constructor(private readonly specs: SpecSet, private readonly version: OpenApiVersion, private readonly options: ModelOptions) {}
@@ -342,22 +359,44 @@ class ModelBuilder {
     return result;
   }
 
-  private collectPhiFields(schema: SpecNode, scoped: boolean, fields: PhiField[]): void {
-    const properties = entriesOf(this.specs.deref(childOf(schema, 'properties')));
-    // A strong PHI sibling (birthDate) makes the object person-scoped, so `gender` or `city` beside it count too.
-    const siblingScoped =
-      scoped || properties.some(([name, node]) => declaredClassification(this.specs.deref(node)?.value) !== 'public' && classifyName(name, false) !== undefined);
-    for (const [name, propertyKey] of properties) {
+  /**
+   * The properties of a schema with what is known of them regardless of scope: the dereferenced schema, an
+   * explicit classification, and a strong vocabulary match. Shared by the full and the best-field searches.
+   */
+  private propertyFacts(schema: SpecNode): PropertyFacts {
+    const key = schema.value as object;
+    let facts = this.propertyFactsMemo.get(key);
+    if (facts) return facts;
+    const properties: PropertyFact[] = [];
+    let hasStrongSibling = false;
+    for (const [name, propertyKey] of entriesOf(this.specs.deref(childOf(schema, 'properties')))) {
       const property = this.specs.deref(propertyKey);
       const declared = declaredClassification(property?.value);
       if (declared === 'public') continue;
-      const match: PhiMatch | undefined =
-        declared === 'phi'
-          ? { category: 'declared', weight: 'high', term: 'x-phi', strength: 'strong' }
-          : classifyName(name, siblingScoped) ?? formatHint(property?.value, siblingScoped);
-      if (match) fields.push({ name, node: propertyKey, match });
-      if (property && fields.length < MAX_PHI_FIELDS_PER_SCHEMA) {
-        fields.push(...this.phiFieldsOfSchema(property, siblingScoped || isPersonScoped([name])));
+      const strong = declared === 'phi' ? DECLARED_PHI : classifyName(name, false);
+      if (strong) hasStrongSibling = true;
+      properties.push({ name, key: propertyKey, property, strong, namesPerson: isPersonScoped([name]) });
+    }
+    facts = { properties, hasStrongSibling };
+    this.propertyFactsMemo.set(key, facts);
+    return facts;
+  }
+
+  /** A property's match in its object: strong terms always; context terms and `format: email` only in a person-scoped object. */
+  private propertyMatch(fact: PropertyFact, siblingScoped: boolean): PhiMatch | undefined {
+    if (fact.strong || !siblingScoped) return fact.strong;
+    return classifyName(fact.name, true) ?? formatHint(fact.property?.value, true);
+  }
+
+  private collectPhiFields(schema: SpecNode, scoped: boolean, fields: PhiField[]): void {
+    const { properties, hasStrongSibling } = this.propertyFacts(schema);
+    // A strong PHI sibling (birthDate) makes the object person-scoped, so `gender` or `city` beside it count too.
+    const siblingScoped = scoped || hasStrongSibling;
+    for (const fact of properties) {
+      const match = this.propertyMatch(fact, siblingScoped);
+      if (match) fields.push({ name: fact.name, node: fact.key, match });
+      if (fact.property && fields.length < MAX_PHI_FIELDS_PER_SCHEMA) {
+        fields.push(...this.phiFieldsOfSchema(fact.property, siblingScoped || fact.namesPerson));
       }
     }
     for (const combinator of COMBINATORS) {
@@ -393,17 +432,12 @@ class ModelBuilder {
     };
     try {
       search: {
-        const properties = entriesOf(this.specs.deref(childOf(schema, 'properties')));
-        const siblingScoped =
-          scoped || properties.some(([name, node]) => declaredClassification(this.specs.deref(node)?.value) !== 'public' && classifyName(name, false) !== undefined);
-        for (const [name, propertyKey] of properties) {
-          const property = this.specs.deref(propertyKey);
-          const declared = declaredClassification(property?.value);
-          if (declared === 'public') continue;
-          const match: PhiMatch | undefined =
-            declared === 'phi' ? { category: 'declared', weight: 'high', term: 'x-phi', strength: 'strong' } : classifyName(name, siblingScoped) ?? formatHint(property?.value, siblingScoped);
-          if (match && consider({ name, node: propertyKey, match })) break search;
-          if (property && consider(this.bestPhiField(property, siblingScoped || isPersonScoped([name])))) break search;
+        const { properties, hasStrongSibling } = this.propertyFacts(schema);
+        const siblingScoped = scoped || hasStrongSibling;
+        for (const fact of properties) {
+          const match = this.propertyMatch(fact, siblingScoped);
+          if (match && consider({ name: fact.name, node: fact.key, match })) break search;
+          if (fact.property && consider(this.bestPhiField(fact.property, siblingScoped || fact.namesPerson))) break search;
         }
         for (const combinator of COMBINATORS) {
           for (const part of itemsOf(childOf(schema, combinator))) if (consider(this.bestPhiField(part, scoped))) break search;
