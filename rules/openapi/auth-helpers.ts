@@ -1,4 +1,5 @@
 import type { ApiModel, Operation, SecurityScheme } from '../../server/src/engine/model/api-model';
+import { closestName } from '../../server/src/engine/did-you-mean';
 import type { EditSpec } from '../../server/src/engine/rule';
 import { childOf, entriesOf, itemsOf, nodeKey, type SpecNode } from '../../server/src/engine/spec-node';
 
@@ -69,23 +70,7 @@ export function requirementSites(model: ApiModel): RequirementSite[] {
 
 /** Closest declared scheme name (case-insensitive or one/two edits away), for a "did you mean" hint. */
 export function closestSchemeName(name: string, schemes: ReadonlyMap<string, SecurityScheme>): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const candidate of schemes.keys()) {
-    const distance = candidate.toLowerCase() === name.toLowerCase() ? 0 : editDistance(candidate.toLowerCase(), name.toLowerCase());
-    if (distance <= Math.min(2, Math.floor(name.length / 3)) && (!best || distance < best.distance)) best = { name: candidate, distance };
-  }
-  return best?.name;
-}
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length]!;
+  return closestName(name, schemes.keys(), Math.min(2, Math.floor(name.length / 3)));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_SCHEMA } from './config-schema';
+import { closestName } from './did-you-mean';
 import type { Severity } from './finding';
 import type { ActiveRule, LintSettings } from './linter';
 import type { OpenApiRule, RuleMeta } from './rule';
@@ -87,8 +88,8 @@ export function resolveConfig(config: ConfigFile, rules: readonly OpenApiRule[],
   for (const [ruleId, input] of Object.entries(config.rules ?? {})) {
     const state = states.get(ruleId);
     if (!state) {
-      const suggestion = [...states.keys()].sort((a, b) => editDistance(a, ruleId) - editDistance(b, ruleId))[0];
-      throw new ConfigError(`Unknown rule '${ruleId}' in ${source ?? 'configuration'}${suggestion && editDistance(suggestion, ruleId) <= 3 ? `; did you mean '${suggestion}'?` : ''}`);
+      const suggestion = closestName(ruleId, states.keys(), 3);
+      throw new ConfigError(`Unknown rule '${ruleId}' in ${source ?? 'configuration'}${suggestion ? `; did you mean '${suggestion}'?` : ''}`);
     }
     const setting = normaliseRuleSetting(input);
     if (setting.severity) {
@@ -119,17 +120,6 @@ export function resolveConfig(config: ConfigFile, rules: readonly OpenApiRule[],
     baseDir,
     ...(source ? { source } : {}),
   };
-}
-
-/** Levenshtein distance, for "did you mean" on misspelt rule ids. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 function checkRuleOptions(rule: OpenApiRule, options: Record<string, unknown>, source: string | undefined): void {
