@@ -1,11 +1,12 @@
 import { parseSourceText, isOpenApiRoot, mayBeOpenApiText } from './documents/parse';
 import type { LocateRequest, NodePart, SourceDocument } from './documents/source-document';
-import { compareFindings, type Finding, type Fix, type RelatedLocation, type Severity } from './finding';
+import { compareFindings, type Finding, type Fix, type RelatedLocation, type Severity, type TextEdit } from './finding';
 import { buildApiModel } from './model/build-model';
 import { docsUrlOf, type OpenApiRule, type RuleMeta, type RuleReport } from './rule';
 import type { SourceRange } from './source-range';
 import { isPlainObject, type SpecNode } from './spec-node';
 import { loadSpecSet, type SpecLoadOptions } from './spec-set';
+import { memberInsertion } from './member-insertion';
 import { walkMembers, type MemberVisitor } from './member-walk';
 import { isSuppressed, parseDirectives } from './suppressions';
 
@@ -143,7 +144,7 @@ function resolveFindings(pending: readonly PendingReport[]): Finding[] {
   const handles = pending.map(({ report }) => ({
     main: ask(report.node, report.part),
     related: (report.related ?? []).map((related) => ask(related.node, related.part)),
-    edits: (report.fixes ?? []).map((fix) => fix.edits.map((edit) => ask(edit.node, edit.part ?? 'value'))),
+    edits: (report.fixes ?? []).map((fix) => fix.edits.map((edit) => ('addMember' in edit ? undefined : ask(edit.node, edit.part ?? 'value')))),
   }));
   const located = new Map([...requestsByDoc].map(([doc, requests]) => [doc, doc.locateAll(requests)]));
   const rangeOf = (handle: { doc: SourceDocument; index: number }) => located.get(handle.doc)![handle.index]!.range;
@@ -151,7 +152,14 @@ function resolveFindings(pending: readonly PendingReport[]): Finding[] {
   return pending.map(({ meta, severity, report }, index) => {
     const handle = handles[index]!;
     const fixes: Fix[] = (report.fixes ?? []).flatMap((fix, fixIndex) => {
-      const edits = fix.edits.map((edit, editIndex) => {
+      const edits = fix.edits.map((edit, editIndex): TextEdit | undefined => {
+        if ('addMember' in edit) {
+          const { object, key, value } = edit.addMember;
+          const members = isPlainObject(object.value) ? Object.keys(object.value) : [];
+          const last = members[members.length - 1];
+          const insertion = last === undefined ? undefined : memberInsertion(object.doc, object.path, last, key, value);
+          return insertion ? { uri: object.doc.uri, range: object.doc.lines.rangeOf(insertion.offset, insertion.offset), newText: insertion.text } : undefined;
+        }
         const editHandle = handle.edits[fixIndex]![editIndex]!;
         const range = rangeOf(editHandle);
         if (edit.find === undefined) return { uri: editHandle.doc.uri, range, newText: edit.newText };
@@ -159,7 +167,7 @@ function resolveFindings(pending: readonly PendingReport[]): Finding[] {
         if (offset === -1 || offset + edit.find.length > range.endOffset) return undefined;
         return { uri: editHandle.doc.uri, range: editHandle.doc.lines.rangeOf(offset, offset + edit.find.length), newText: edit.newText };
       });
-      return edits.every((edit) => edit !== undefined) ? [{ title: fix.title, safety: fix.safety, edits: edits as Fix['edits'] }] : [];
+      return edits.every((edit) => edit !== undefined) ? [{ title: fix.title, safety: fix.safety, edits: edits as TextEdit[] }] : [];
     });
     const related = (report.related ?? []).map((item, relatedIndex) => ({
       uri: handle.related[relatedIndex]!.doc.uri,

@@ -26,12 +26,22 @@ export interface RuleMeta {
 }
 
 /** Replace the whole text of a node, or the first occurrence of `find` inside it (keeps quotes and formatting). */
-export interface EditSpec {
+export interface ReplaceEditSpec {
   readonly node: SpecNode;
   readonly part?: NodePart;
   readonly find?: string;
   readonly newText: string;
 }
+
+/**
+ * Add `key: value` as the last member of an object, laid out by the engine in the file's own style
+ * (YAML block or flow, JSON; indentation and step of the file). `value` is plain data.
+ */
+export interface AddMemberEditSpec {
+  readonly addMember: { readonly object: SpecNode; readonly key: string; readonly value: unknown };
+}
+
+export type EditSpec = ReplaceEditSpec | AddMemberEditSpec;
 
 export interface FixSpec {
   readonly title: string;
