@@ -1,8 +1,9 @@
-import type { MemberVisitor } from '../../server/src/engine/member-walk';
+import { MAX_WALK_DEPTH, type MemberVisitor } from '../../server/src/engine/member-walk';
 import type { SourceDocument } from '../../server/src/engine/documents/source-document';
 import type { JsonPath } from '../../server/src/engine/json-pointer';
 import type { ApiModel } from '../../server/src/engine/model/api-model';
 import { classifyName, nameTokens } from '../../server/src/engine/phi/phi-classifier';
+import { quotableFieldName } from '../../server/src/engine/message-safety';
 import { defineRule } from '../../server/src/engine/rule';
 import { isPlainObject, nodeKey, type SpecNode } from '../../server/src/engine/spec-node';
 import { classifyExampleValue, type ValueKind } from './phi-value-patterns';
@@ -121,6 +122,7 @@ class ExampleScanner {
 
   /** `examples` holds named examples (OpenAPI 3: `{summary, value}`; Swagger: by media type): their keys are not field names. */
   private walkExample(value: unknown, field: string | undefined, namedExamples = false): void {
+    if (this.path.length > MAX_WALK_DEPTH) return;
     if (typeof value === 'string') {
       this.checkString(value, field);
       return;
@@ -225,7 +227,9 @@ export default defineRule({
           const key = nodeKey(hit.node);
           if (reported.has(key)) continue;
           reported.add(key);
-          const where = hit.field && !/^\d+$/.test(hit.field) ? ` of '${hit.field}'` : '';
+          // Keys inside example data are whatever the author typed: name only field-like ones.
+          const field = quotableFieldName(hit.field);
+          const where = field ? ` of '${field}'` : '';
           report({
             node: hit.node,
             part: 'value',

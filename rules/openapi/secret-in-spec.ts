@@ -1,4 +1,6 @@
 import type { SourceDocument } from '../../server/src/engine/documents/source-document';
+import { quotableFieldName } from '../../server/src/engine/message-safety';
+import { MAX_WALK_DEPTH } from '../../server/src/engine/member-walk';
 import { defineRule } from '../../server/src/engine/rule';
 import { isLiteralCredential, SAMPLE_SHAPE, secretNameKind, secretShapeIn, type SecretNameKind } from './secret-patterns';
 
@@ -73,6 +75,7 @@ export default defineRule({
 
     /** Sample data: every string is checked by shape and by the nearest naming key. */
     const walkData = (value: unknown, name: string | undefined, origin: string): void => {
+      if (path.length > MAX_WALK_DEPTH) return;
       if (typeof value === 'string') {
         const shape = secretShapeIn(value, true);
         if (shape === SAMPLE_SHAPE) return;
@@ -165,7 +168,9 @@ function messageFor(doc: SourceDocument, path: Path, what: string, name: string 
           ? 'Default value'
           : 'Example value';
   const file = doc.uri.replace(/^.*[\\/]/, '');
-  const field = name !== undefined && name !== origin ? ` of '${name}'` : '';
+  // Keys inside example data are whatever the author typed: name only field-like ones.
+  const quotable = quotableFieldName(name);
+  const field = quotable !== undefined && quotable !== origin ? ` of '${quotable}'` : '';
   return `${subject}${field}${where ? ` in ${where}` : ` in ${file}`} ${what}: a credential in an API description is published with it (portals, repositories, client SDKs); revoke it and use a placeholder.`;
 }
 

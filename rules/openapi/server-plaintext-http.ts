@@ -1,3 +1,4 @@
+import { redactedUrl } from '../../server/src/engine/message-safety';
 import { defineRule } from '../../server/src/engine/rule';
 import { isLoopbackUrl, plaintextScheme } from './url-helpers';
 
@@ -25,7 +26,7 @@ export default defineRule({
         message:
           model.version === '2.0'
             ? `Swagger 'schemes' allows plain ${scheme}: requests, credentials and PHI travel unencrypted.`
-            : `Server URL '${plaintext}' is plain ${scheme}: requests, credentials and PHI travel unencrypted.`,
+            : `Server URL '${redactedUrl(plaintext)}' is plain ${scheme}: requests, credentials and PHI travel unencrypted.`,
         ...(writtenScheme
           ? {
               fixes: [

@@ -114,6 +114,21 @@ describe('cli', () => {
     assert.match((await cli(dir, '--config', 'bad3.yaml')).stderr, /is not valid YAML\/JSON/);
   });
 
+  it('config: strict raises info findings, options on a rule without options and unknown keys are errors, lookup starts at the linted path', async () => {
+    const dir = project();
+    writeFileSync(path.join(dir, 'optional.yaml'), "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nsecurity: [{k: []}, {}]\npaths:\n  /pharmacies:\n    get:\n      responses: {'200': {description: ok}}\ncomponents: {securitySchemes: {k: {type: http, scheme: bearer}}}\n");
+    writeFileSync(path.join(dir, 'strict.yaml'), 'extends: strict\n');
+    const strict = await cli(dir, '--config', 'strict.yaml', '--format', 'json', 'optional.yaml');
+    assert.deepEqual((JSON.parse(strict.stdout) as { findings: { ruleId: string; severity: string }[] }).findings.map((f) => `${f.ruleId}:${f.severity}`), ['operation-auth-optional:warning']);
+    writeFileSync(path.join(dir, 'opts.yaml'), 'rules:\n  phi-in-url: [warning, {bogus: 1}]\n');
+    assert.match((await cli(dir, '--config', 'opts.yaml')).stderr, /Rule 'phi-in-url' takes no options/);
+    writeFileSync(path.join(dir, 'key.yaml'), 'rule:\n  phi-in-url: off\n');
+    assert.match((await cli(dir, '--config', 'key.yaml')).stderr, /unknown key 'rule' \(did you mean 'rules'\?\)/);
+    // Run from the parent folder: the project's own .healthlint.yaml (ignore: ignored/) still applies.
+    const fromParent = await cli(path.dirname(dir), path.basename(dir));
+    assert.doesNotMatch(fromParent.stdout, /ignored/);
+  });
+
   it('names unreadable inputs and goes on with the rest', async () => {
     const dir = project();
     writeFileSync(path.join(dir, 'specs', 'binary.yaml'), Buffer.from([0x6f, 0x70, 0x00, 0x01, 0x02]));

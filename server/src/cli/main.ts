@@ -1,4 +1,4 @@
-import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { existsSync, promises as fs, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { allRules } from '../../../rules/index';
 import { ConfigError, findConfigFile, loadConfigFile, resolveConfig, type ResolvedConfig } from '../engine/config';
@@ -32,9 +32,12 @@ function toolVersion(): string {
   }
 }
 
+/** `--config`, else the nearest config file above the first path linted (as a user running `healthlint proj` expects), else above the working folder. */
 function loadConfig(args: CliArguments, cwd: string): ResolvedConfig {
   if (args.config) return loadConfigFile(path.resolve(cwd, args.config), allRules);
-  const found = findConfigFile(cwd, existsSync);
+  const first = path.resolve(cwd, args.paths[0] ?? '.');
+  const start = existsSync(first) && statSync(first).isDirectory() ? first : path.dirname(first);
+  const found = findConfigFile(start, existsSync) ?? findConfigFile(cwd, existsSync);
   return found ? loadConfigFile(found, allRules) : resolveConfig({}, allRules, cwd);
 }
 
@@ -102,7 +105,8 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
       findings.push(...result.findings);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code) io.stderr(`healthlint: ${display}: cannot read file (${code})\n`);
+      // Only the file system's own errors (ENOENT, EACCES, EISDIR...) are "cannot read"; anything else is ours.
+      if (code && /^E[A-Z]+$/.test(code) && (error as NodeJS.ErrnoException).syscall) io.stderr(`healthlint: ${display}: cannot read file (${code})\n`);
       else {
         io.stderr(`healthlint: internal error on ${display}: ${(error as Error).message}\n`);
         internalError = true;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_SCHEMA } from './config-schema';
 import { closestName } from './did-you-mean';
+import { parseSourceText } from './documents/parse';
 import type { Severity } from './finding';
 import type { ActiveRule, LintSettings } from './linter';
 import type { OpenApiRule, RuleMeta } from './rule';
@@ -58,14 +59,24 @@ function normaliseRuleSetting(input: RuleSettingInput): { severity?: SeveritySet
   return input as { severity?: SeveritySetting; options?: Record<string, unknown> };
 }
 
-type ConfigValidator = ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null };
+type ConfigValidator = ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string; params?: Record<string, unknown> }[] | null };
 let validator: ConfigValidator | undefined;
 
 function validateConfig(data: unknown, source: string): ConfigFile {
   const Ajv = (require('ajv') as typeof import('ajv')).default;
   validator ??= new Ajv({ allErrors: true, strict: false }).compile(CONFIG_SCHEMA) as unknown as ConfigValidator;
   if (!validator(data)) {
-    const details = (validator.errors ?? []).map((error) => `${error.instancePath || '(root)'} ${error.message ?? 'is invalid'}`).join('; ');
+    const known = Object.keys(CONFIG_SCHEMA.properties);
+    const details = (validator.errors ?? [])
+      .map((error) => {
+        const extra = error.params?.['additionalProperty'];
+        if (typeof extra === 'string' && !error.instancePath) {
+          const suggestion = closestName(extra, known, 3);
+          return `unknown key '${extra}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; known keys: ${known.join(', ')}`;
+        }
+        return `${error.instancePath || '(root)'} ${error.message ?? 'is invalid'}`;
+      })
+      .join('; ');
     throw new ConfigError(`Invalid configuration in ${source}: ${details}`);
   }
   return data as ConfigFile;
@@ -104,9 +115,12 @@ export function resolveConfig(config: ConfigFile, rules: readonly OpenApiRule[],
     const state = states.get(rule.meta.id)!;
     if (state.severity === 'off') continue;
     const options = { ...(rule.meta.options?.defaults ?? {}), ...state.options };
-    if (rule.meta.options && Object.keys(state.options).length > 0) checkRuleOptions(rule, options, source);
+    if (Object.keys(state.options).length > 0) {
+      if (!rule.meta.options) throw new ConfigError(`Rule '${rule.meta.id}' takes no options (in ${source ?? 'configuration'})`);
+      checkRuleOptions(rule, options, source);
+    }
     if (rule.meta.engineReported) engineRules.set(rule.meta.id, { meta: rule.meta, severity: state.severity });
-    else active.push({ rule, severity: state.severity, severityIsExplicit: state.explicit, options });
+    else active.push({ rule, severity: state.severity, severityIsExplicit: state.explicit, ...(presets.includes('strict') ? { infoAsWarning: true } : {}), options });
   }
   const maxFileBytes = Math.round((config.maxFileSizeMB ?? 100) * 1024 * 1024);
   return {
@@ -141,15 +155,10 @@ export function loadConfigFile(filePath: string, rules: readonly OpenApiRule[]):
   }
   let data: unknown = {};
   if (text.trim() !== '') {
-    let parsed;
-    try {
-      parsed = (require('@stoplight/yaml') as typeof import('@stoplight/yaml')).parseWithPointers(text, { ignoreDuplicateKeys: false });
-    } catch {
-      throw new ConfigError(`Config file ${filePath} is not valid YAML/JSON`);
-    }
-    const error = parsed.diagnostics.find((diagnostic) => diagnostic.severity === 0);
-    if (error) throw new ConfigError(`Config file ${filePath} is not valid YAML/JSON (line ${error.range.start.line + 1}: ${error.message.split('\n', 1)[0]})`);
-    data = parsed.data;
+    // The same guarded parser as specs (alias bombs, messages without file content).
+    const parsed = parseSourceText(filePath, text);
+    if ('failure' in parsed) throw new ConfigError(`Config file ${filePath} is not valid YAML/JSON (line ${parsed.failure.range.start.line + 1}: ${parsed.failure.message})`);
+    data = parsed.document.value;
   }
   return resolveConfig((data ?? {}) as ConfigFile, rules, path.dirname(path.resolve(filePath)), filePath);
 }

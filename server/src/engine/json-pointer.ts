@@ -27,6 +27,8 @@ export function valueAtPath(root: unknown, path: JsonPath): unknown {
   let current: unknown = root;
   for (const segment of path) {
     if (current === null || typeof current !== 'object') return undefined;
+    // Own members only: `#/components/schemas/constructor` must not "resolve" to Object.prototype.constructor.
+    if (!Object.prototype.hasOwnProperty.call(current, segment)) return undefined;
     current = (current as Record<string, unknown>)[segment as string];
   }
   return current;

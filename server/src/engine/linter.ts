@@ -16,6 +16,8 @@ export interface ActiveRule {
   readonly severity: Severity;
   /** True when the config names a severity; then it wins over a rule's per-finding adjustment. */
   readonly severityIsExplicit: boolean;
+  /** The `strict` preset: a finding the rule reports as `info` is shown as `warning`. */
+  readonly infoAsWarning?: boolean;
   readonly options: Readonly<Record<string, unknown>>;
 }
 
@@ -56,10 +58,13 @@ interface PendingReport {
  * (for files the user named explicitly).
  */
 export async function lintText(uri: string, text: string, settings: LintSettings, assumeSpec = false): Promise<LintFileResult> {
+  // Files found by walking a folder are parsed only if they can be a spec: a Kubernetes manifest or a
+  // hostile YAML file elsewhere in the repository costs nothing and cannot stall the run.
+  if (!assumeSpec && !mayBeOpenApiText(text)) return { uri, status: 'not-spec', findings: [], ruleFailures: [], files: [uri] };
   const parsed = parseSourceText(uri, text);
   if ('failure' in parsed) {
     const parseError = settings.engineRules.get('parse-error');
-    if (!parseError || !(assumeSpec || mayBeOpenApiText(text))) return { uri, status: 'invalid', findings: [], ruleFailures: [], files: [uri] };
+    if (!parseError) return { uri, status: 'invalid', findings: [], ruleFailures: [], files: [uri] };
     const finding = makeFinding(parseError.meta, parseError.severity, parsed.failure.message, uri, parsed.failure.range, [], []);
     return { uri, status: 'invalid', findings: [finding], ruleFailures: [], files: [uri] };
   }
@@ -89,7 +94,8 @@ export async function lintDocument(doc: SourceDocument, settings: LintSettings):
         model,
         options: active.options,
         report: (report) => {
-          const severity = active.severityIsExplicit ? active.severity : report.severity ?? active.severity;
+          const reported = active.severityIsExplicit ? active.severity : report.severity ?? active.severity;
+          const severity = active.infoAsWarning && reported === 'info' && !active.severityIsExplicit ? 'warning' : reported;
           run.reports.push({ meta: active.rule.meta, severity, report });
         },
         visitMembers: (visitor) => {
@@ -109,7 +115,7 @@ export async function lintDocument(doc: SourceDocument, settings: LintSettings):
     (visitor, error) => {
       const run = visitorOwner.get(visitor);
       if (run) fail(run, error);
-      else throw error;
+      else ruleFailures.push({ ruleId: 'ref-unresolved', message: error instanceof Error ? error.message : String(error) });
     },
   );
   const pending: PendingReport[] = runs.filter((run) => !run.failed).flatMap((run) => run.reports);

@@ -16,6 +16,12 @@ export interface MemberVisitor {
   done?(): void;
 }
 
+/**
+ * Deeper than any real spec nests (GitHub's 13 MB description reaches about 30 levels); below it the walk stops
+ * instead of overflowing the stack on a hostile file.
+ */
+export const MAX_WALK_DEPTH = 512;
+
 /** Walks every file once, calling every visitor that has not opted out of the current subtree. */
 export function walkMembers(files: readonly SourceDocument[], visitors: readonly MemberVisitor[], onError: (visitor: MemberVisitor, error: unknown) => void): void {
   if (visitors.length === 0) return;
@@ -40,7 +46,7 @@ export function walkMembers(files: readonly SourceDocument[], visitors: readonly
       if (descend === false) mutedAt[index] = depth;
       else anyActive = true;
     }
-    if (anyActive && value !== null && typeof value === 'object') walkContainer(value, depth);
+    if (anyActive && value !== null && typeof value === 'object' && depth < MAX_WALK_DEPTH) walkContainer(value, depth);
     for (let index = 0; index < visitors.length; index++) if (mutedAt[index] === depth) mutedAt[index] = Infinity;
   };
 

@@ -27,7 +27,13 @@ function isRemote(uri: string): boolean {
   return /^https?:\/\//i.test(uri);
 }
 
-/** The absolute location a `$ref` file part names, relative to the file it is written in. */
+/** A `$ref` target that must never be opened: another host's file share is network access in disguise. */
+class RefTargetRejected extends Error {}
+
+/**
+ * The absolute location a `$ref` file part names, relative to the file it is written in. `file://` URLs with a
+ * host and UNC paths (`//host/share`, `\\\\host\\share`) are rejected: opening them would reach the network.
+ */
 function resolveRefTarget(fromUri: string, filePart: string): string {
   if (isRemote(filePart)) return filePart;
   if (isRemote(fromUri)) return new URL(filePart, fromUri).toString();
@@ -37,13 +43,30 @@ function resolveRefTarget(fromUri: string, filePart: string): string {
   } catch {
     // keep the literal text
   }
-  if (decoded.startsWith('file://')) return fileURLToPath(decoded);
+  if (/^[\\/]{2}/.test(decoded)) throw new RefTargetRejected('a network path (//host/...) is never opened');
+  if (/^file:/i.test(decoded)) return localFilePath(decoded);
   return path.resolve(path.dirname(fromUri), decoded);
+}
+
+/** The local path of a `file:` URL; a URL naming a host is rejected rather than opened. */
+function localFilePath(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new RefTargetRejected('malformed file URL');
+  }
+  if (parsed.host !== '' && parsed.host !== 'localhost') throw new RefTargetRejected(`file URL names host '${parsed.hostname}'; only local files are read`);
+  try {
+    return fileURLToPath(parsed);
+  } catch {
+    throw new RefTargetRejected('file URL cannot be turned into a local path');
+  }
 }
 
 function normaliseLoaderUrl(url: string): string {
   const withoutHash = url.replace(/#.*$/, '');
-  return withoutHash.startsWith('file://') ? fileURLToPath(withoutHash) : withoutHash;
+  return /^file:/i.test(withoutHash) ? localFilePath(withoutHash) : withoutHash;
 }
 
 /**
@@ -141,7 +164,13 @@ export class SpecSet {
     const pointer = hashIndex === -1 ? '' : ref.slice(hashIndex + 1);
     let doc: SourceDocument | undefined = from.doc;
     if (filePart !== '') {
-      const target = resolveRefTarget(from.doc.uri, filePart);
+      let target: string;
+      try {
+        target = resolveRefTarget(from.doc.uri, filePart);
+      } catch (error) {
+        if (error instanceof RefTargetRejected) return { message: `Cannot resolve $ref '${ref}': ${error.message}` };
+        throw error;
+      }
       doc = this.documents.get(target);
       if (!doc) {
         const reason = this.loadFailures.get(target) ?? (isRemote(target) ? 'remote references are not fetched (set allowRemoteRefs to follow them)' : 'file not found');
@@ -188,6 +217,7 @@ export async function loadSpecSet(root: SourceDocument, options: SpecLoadOptions
     canRead: (file: { url: string }) => !isRemote(file.url),
     read: async (file: { url: string }) => {
       const filePath = normaliseLoaderUrl(file.url);
+      if (/^[\\/]{2}/.test(filePath)) throw new RefTargetRejected('a network path is never opened');
       try {
         if (readText) return await readText(filePath);
         const stat = await fs.stat(filePath);
@@ -207,7 +237,12 @@ export async function loadSpecSet(root: SourceDocument, options: SpecLoadOptions
     allowEmpty: true,
     canParse: true,
     parse: (file: { url: string; data: string | Buffer }) => {
-      const uri = normaliseLoaderUrl(file.url);
+      let uri: string;
+      try {
+        uri = normaliseLoaderUrl(file.url);
+      } catch {
+        throw new Error('unreadable reference');
+      }
       if (uri === root.uri) return root.value;
       const text = typeof file.data === 'string' ? file.data : file.data.toString('utf8');
       const result = parseSourceText(uri, text);

@@ -271,17 +271,16 @@ class JsonSourceDocument implements SourceDocument {
 
 /** Parses JSON with the native parser (fast, no positions) and keeps the text for on-demand ranges. */
 export function parseJsonDocument(uri: string, text: string): ParseResult {
-  const body = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
   try {
-    return { document: new JsonSourceDocument(uri, body, JSON.parse(body)) };
+    return { document: new JsonSourceDocument(uri, text, JSON.parse(text)) };
   } catch {
     // The native message can quote file content (PHI); re-scan to get a position and our own wording.
-    const lines = new LineIndex(body);
+    const lines = new LineIndex(text);
     try {
-      new JsonSyntaxChecker(body).check();
+      new JsonSyntaxChecker(text).check();
     } catch (error) {
       if (error instanceof JsonSyntaxError) {
-        return { failure: { message: `Invalid JSON: ${error.message}`, range: lines.rangeOf(error.offset, Math.min(error.offset + 1, body.length)) } };
+        return { failure: { message: `Invalid JSON: ${error.message}`, range: lines.rangeOf(error.offset, Math.min(error.offset + 1, text.length)) } };
       }
     }
     return { failure: { message: 'Invalid JSON', range: lines.rangeOf(0, 0) } };

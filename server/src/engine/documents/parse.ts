@@ -6,8 +6,10 @@ import { parseYamlDocument } from './yaml-document';
  * Parses a file as JSON or YAML. `.json` files and text starting with `{` go to the JSON parser first;
  * anything else is YAML (a superset of JSON).
  */
-export function parseSourceText(uri: string, text: string): ParseResult {
-  const firstChar = text.replace(/^\uFEFF/, '').trimStart().charAt(0);
+export function parseSourceText(uri: string, rawText: string): ParseResult {
+  // A byte-order mark is not content: editors hide it and positions (LSP, SARIF) count from after it.
+  const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
+  const firstChar = text.trimStart().charAt(0);
   if (/\.json$/i.test(uri) || firstChar === '{' || firstChar === '[') {
     const json = parseJsonDocument(uri, text);
     if ('document' in json || /\.json$/i.test(uri)) return json;
@@ -19,7 +21,8 @@ export function parseSourceText(uri: string, text: string): ParseResult {
 export function isOpenApiRoot(value: unknown): boolean {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
   const root = value as Record<string, unknown>;
-  return (typeof root['openapi'] === 'string' && /^3\./.test(root['openapi'])) || String(root['swagger']) === '2.0';
+  // Unquoted `openapi: 3.0` / `swagger: 2.0` are YAML numbers (3, 2): invalid per the spec, common in practice.
+  return /^3(\.\d+)*$/.test(String(root['openapi'] ?? '')) || /^2(\.0)?$/.test(String(root['swagger'] ?? ''));
 }
 
 /** A cheap test on raw text, so directories full of unrelated JSON/YAML are not parsed at all. */

@@ -102,11 +102,15 @@ function childOf(container: AstNode, segment: string): { key?: AstNode; value: A
  */
 export function parseYamlDocument(uri: string, text: string): ParseResult {
   const lines = new LineIndex(text);
+  if (aliasExpansionTooLarge(text)) {
+    return { failure: { message: 'Invalid YAML: aliases expand to more nodes than any real spec has (an alias bomb?); not parsed', range: lines.rangeOf(0, Math.min(1, text.length)) } };
+  }
   let result: YamlParserResult<unknown>;
   try {
     result = yamlLibrary().parseWithPointers(text, { mergeKeys: true, ignoreDuplicateKeys: true });
   } catch (error) {
-    return { failure: { message: `Invalid YAML: ${describeYamlError((error as Error).message)}`, range: lines.rangeOf(0, 0) } };
+    const message = error instanceof RangeError ? 'nesting too deep to parse' : describeYamlError((error as Error).message);
+    return { failure: { message: `Invalid YAML: ${message}`, range: lines.rangeOf(0, Math.min(1, text.length)) } };
   }
   const firstError = result.diagnostics.find((diagnostic) => diagnostic.severity === 0);
   if (firstError) {
@@ -119,7 +123,46 @@ export function parseYamlDocument(uri: string, text: string): ParseResult {
   return { document: new YamlSourceDocument(uri, text, result.data, (result.ast as AstNode | undefined) ?? undefined) };
 }
 
-/** Parser messages can quote a token of the file (possible PHI): keep only the description. */
+/** Parser messages can quote a token, tag or alias name of the file (possible PHI): keep only the description. */
 function describeYamlError(message: string): string {
-  return message.split('\n', 1)[0]!.replace(/:\s*".*$/, '').replace(/\s+at line \d+.*$/, '');
+  return message
+    .split('\n', 1)[0]!
+    .replace(/\s+at line \d+.*$/, '')
+    .replace(/"[^"]*"|'[^']*'|<[^>]*>|![^\s]*|\*[^\s,\]}]+/g, '…')
+    .slice(0, 200);
+}
+
+const EXPANSION_LIMIT = 2_000_000;
+
+/**
+ * True when `*alias` references would expand into more nodes than any real spec has. The parser copies each
+ * aliased node, so nine levels of nine aliases (a 700-byte "billion laughs") would otherwise take minutes and
+ * gigabytes. Counted on the parser's unexpanded AST, with each anchored node's size computed once.
+ */
+function aliasExpansionTooLarge(text: string): boolean {
+  if (!/(^|[\s,[{:-])\*[^\s,\]}]/m.test(text)) return false;
+  let ast: AstNode | undefined;
+  try {
+    ast = (require('@stoplight/yaml-ast-parser') as { load(text: string): AstNode }).load(text);
+  } catch {
+    return false;
+  }
+  const sizes = new Map<AstNode, number>();
+  const sizeOf = (node: AstNode | null | undefined, depth: number): number => {
+    if (!node || depth > 10_000) return 1;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    let size = 1;
+    if (node.kind === ANCHOR_REF) size = sizeOf(node.value as AstNode | undefined, depth + 1);
+    else if (node.kind === MAP) for (const mapping of node.mappings ?? []) size += 1 + sizeOf(mapping.value, depth + 1);
+    else if (node.kind === SEQ) for (const item of node.items ?? []) size += sizeOf(item, depth + 1);
+    size = Math.min(size, EXPANSION_LIMIT + 1);
+    sizes.set(node, size);
+    return size;
+  };
+  try {
+    return sizeOf(ast, 0) > EXPANSION_LIMIT;
+  } catch {
+    return true;
+  }
 }

@@ -28,6 +28,8 @@ export interface ModelOptions {
 }
 
 const MAX_PHI_FIELDS_PER_SCHEMA = 50;
+/** Schemas nested (through properties and `$ref`s) deeper than this are not searched: no real spec needs it, a hostile one would overflow the stack. */
+const MAX_SCHEMA_DEPTH = 256;
 const COMBINATORS = ['allOf', 'oneOf', 'anyOf'] as const;
 const DECLARED_PHI: PhiMatch = { category: 'declared', weight: 'high', term: 'x-phi', strength: 'strong' };
 
@@ -53,10 +55,11 @@ const MAX_SERVER_EXPANSIONS = 32;
 
 export function detectVersion(root: unknown): OpenApiVersion | undefined {
   if (!isPlainObject(root)) return undefined;
-  if (String(root['swagger']) === '2.0') return '2.0';
-  const openapi = root['openapi'];
-  if (typeof openapi === 'string') return openapi.startsWith('3.0') ? '3.0' : openapi.startsWith('3.') ? '3.1' : undefined;
-  return undefined;
+  if (/^2(\.0)?$/.test(String(root['swagger'] ?? ''))) return '2.0';
+  // A YAML number (`openapi: 3.0` reads as 3) is taken as written: 3 and 3.0 are 3.0, 3.1 and later are 3.1.
+  const openapi = String(root['openapi'] ?? '');
+  if (!/^3(\.\d+)*$/.test(openapi)) return undefined;
+  return openapi === '3' || openapi.startsWith('3.0') ? '3.0' : '3.1';
 }
 
 /** Builds the API model of one spec. Throws only if the root is not OpenAPI (callers check first). */
@@ -340,7 +343,7 @@ class ModelBuilder {
   /** PHI fields of a schema and everything it contains, memoised per schema so shared components are walked once. */
   private phiFieldsOfSchema(schemaRef: SpecNode, personScoped: boolean): PhiField[] {
     const schema = this.specs.deref(schemaRef);
-    if (!schema || !isPlainObject(schema.value)) return [];
+    if (!schema || !isPlainObject(schema.value) || this.inProgress.size > MAX_SCHEMA_DEPTH) return [];
     const scoped = personScoped || this.schemaIsPersonScoped(schema);
     const key = schema.value;
     const memoTable = scoped ? this.phiMemo.scoped : this.phiMemo.unscoped;
@@ -414,7 +417,7 @@ class ModelBuilder {
    */
   private bestPhiField(schemaRef: SpecNode, personScoped: boolean): PhiField | undefined {
     const schema = this.specs.deref(schemaRef);
-    if (!schema || !isPlainObject(schema.value)) return undefined;
+    if (!schema || !isPlainObject(schema.value) || this.inProgress.size > MAX_SCHEMA_DEPTH) return undefined;
     const scoped = personScoped || this.schemaIsPersonScoped(schema);
     const key = schema.value;
     const table = scoped ? this.bestMemo.scoped : this.bestMemo.unscoped;
