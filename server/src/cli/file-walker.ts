@@ -66,7 +66,8 @@ export async function collectTargets(inputs: readonly string[], configIgnore: re
       if (entry.isDirectory()) {
         if (ALWAYS_SKIPPED_DIRS.has(entry.name) || isIgnored(full, true, active)) continue;
         await walk(full, active);
-      } else if (entry.isFile() && SPEC_EXTENSIONS.test(entry.name) && !isIgnored(full, false, active)) {
+      } else if ((entry.isFile() || (entry.isSymbolicLink() && (await isFileBehindLink(full)))) && SPEC_EXTENSIONS.test(entry.name) && !isIgnored(full, false, active)) {
+        // Linked files are linted; linked folders are not followed (a link back up would loop).
         if (!targets.has(full)) targets.set(full, { filePath: full, explicit: false });
       }
     }
@@ -95,6 +96,14 @@ export async function collectTargets(inputs: readonly string[], configIgnore: re
     }
   }
   return { targets: [...targets.values()], problems };
+}
+
+async function isFileBehindLink(filePath: string): Promise<boolean> {
+  try {
+    return (await fs.stat(filePath)).isFile();
+  } catch {
+    return false;
+  }
 }
 
 async function exists(filePath: string): Promise<boolean> {
