@@ -1,0 +1,182 @@
+import { existsSync, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  CodeActionKind,
+  createConnection,
+  DidChangeWatchedFilesNotification,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CodeAction,
+  type Connection,
+  type Diagnostic,
+} from 'vscode-languageserver/node';
+import { allRules } from '../../../rules/index';
+import { CONFIG_FILE_NAMES, ConfigError, findConfigFile, loadConfigFile, resolveConfig, type ResolvedConfig } from '../engine/config';
+import { lintText } from '../engine/linter';
+import { codeActionsFor, fileUri, FIX_ALL_KIND, fixAllAction, SHOW_RULE_DOCS_COMMAND, toDiagnostic } from './finding-to-lsp';
+
+/** Quiet time after the last keystroke before a re-lint; each new change restarts it. */
+const LINT_DELAY_MS = 150;
+
+/**
+ * The language server: a thin adapter from LSP to the engine's `lintText`. Diagnostics of a spec are
+ * published for every file they are written in (referenced component files too), merged over all open roots.
+ */
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const configs = new Map<string, ResolvedConfig>();
+  const timers = new Map<string, NodeJS.Timeout>();
+  /** root document uri → (file uri → diagnostics found while linting that root). */
+  const resultsByRoot = new Map<string, Map<string, Diagnostic[]>>();
+  const reportedRuleFailures = new Set<string>();
+  let watchFiles = false;
+
+  const log = (message: string) => connection.console.log(`healthlint: ${message}`);
+
+  function configFor(filePath: string): ResolvedConfig {
+    const found = findConfigFile(path.dirname(filePath), existsSync);
+    const key = found ?? '<default>';
+    let config = configs.get(key);
+    if (!config) {
+      try {
+        config = found ? loadConfigFile(found, allRules) : resolveConfig({}, allRules, path.dirname(filePath));
+      } catch (error) {
+        // A broken config must not silence the editor: report it once and lint with the defaults.
+        if (error instanceof ConfigError) void connection.window.showWarningMessage(`healthlint: ${error.message}; using the recommended rules.`);
+        config = resolveConfig({}, allRules, path.dirname(filePath));
+      }
+      configs.set(key, config);
+    }
+    return config;
+  }
+
+  function publish(fileUris: Iterable<string>): void {
+    for (const uri of new Set(fileUris)) {
+      const diagnostics = [...resultsByRoot.values()].flatMap((byFile) => byFile.get(uri) ?? []);
+      void connection.sendDiagnostics({ uri, diagnostics });
+    }
+  }
+
+  function setResults(rootUri: string, byFile: Map<string, Diagnostic[]> | undefined): void {
+    const before = resultsByRoot.get(rootUri);
+    if (byFile) resultsByRoot.set(rootUri, byFile);
+    else resultsByRoot.delete(rootUri);
+    publish([...(before?.keys() ?? []), ...(byFile?.keys() ?? []), rootUri]);
+  }
+
+  async function lint(uri: string): Promise<void> {
+    const document = documents.get(uri);
+    if (!document || !uri.startsWith('file:')) return;
+    const version = document.version;
+    const filePath = fileURLToPath(uri);
+    const config = configFor(filePath);
+    // Referenced files are read from the editor when open there, so unsaved edits count.
+    const readText = async (referenced: string) => documents.get(fileUri(referenced))?.getText() ?? (await fs.readFile(referenced, 'utf8'));
+    try {
+      const result = await lintText(filePath, document.getText(), { ...config.settings, load: { ...config.settings.load, readText } });
+      // Never publish diagnostics older than the document: a newer edit has its own lint scheduled.
+      if (documents.get(uri)?.version !== version) return;
+      for (const failure of result.ruleFailures) {
+        if (reportedRuleFailures.has(failure.ruleId)) continue;
+        reportedRuleFailures.add(failure.ruleId);
+        log(`rule ${failure.ruleId} failed (reported once): ${failure.message}`);
+      }
+      if (result.status !== 'spec' && result.findings.length === 0) return setResults(uri, undefined);
+      const byFile = new Map<string, Diagnostic[]>(result.files.map((file) => [fileUri(file), []]));
+      byFile.set(uri, byFile.get(uri) ?? []);
+      for (const finding of result.findings) {
+        const target = fileUri(finding.uri);
+        (byFile.get(target) ?? byFile.set(target, []).get(target)!).push(toDiagnostic(finding));
+      }
+      setResults(uri, byFile);
+    } catch (error) {
+      // Whatever a file contains, the server keeps serving the others; the log names the file, not its content.
+      log(`linting ${path.basename(filePath)} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  function schedule(uri: string): void {
+    clearTimeout(timers.get(uri));
+    timers.set(
+      uri,
+      setTimeout(() => {
+        timers.delete(uri);
+        void lint(uri);
+      }, LINT_DELAY_MS),
+    );
+  }
+
+  /** Open roots whose last lint read `fileUriChanged`, so editing a shared schema re-lints the specs using it. */
+  function dependentRoots(fileUriChanged: string): string[] {
+    return [...resultsByRoot].filter(([root, byFile]) => root !== fileUriChanged && byFile.has(fileUriChanged)).map(([root]) => root);
+  }
+
+  connection.onInitialize((params) => {
+    watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        executeCommandProvider: { commands: [SHOW_RULE_DOCS_COMMAND] },
+      },
+      serverInfo: { name: 'healthlint' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (watchFiles) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [...CONFIG_FILE_NAMES.map((name) => ({ globPattern: `**/${name}` })), { globPattern: '**/*.{yaml,yml,json}' }],
+      });
+    }
+  });
+
+  documents.onDidOpen((event) => schedule(event.document.uri));
+  documents.onDidChangeContent((event) => {
+    schedule(event.document.uri);
+    for (const root of dependentRoots(event.document.uri)) schedule(root);
+  });
+  documents.onDidClose((event) => {
+    clearTimeout(timers.get(event.document.uri));
+    setResults(event.document.uri, undefined);
+    // Roots that used the closed file's unsaved text now read it from disk.
+    for (const root of dependentRoots(event.document.uri)) schedule(root);
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    const configChanged = params.changes.some((change) => CONFIG_FILE_NAMES.includes(path.basename(change.uri)));
+    if (configChanged) {
+      configs.clear();
+      for (const document of documents.all()) schedule(document.uri);
+      return;
+    }
+    for (const change of params.changes) for (const root of dependentRoots(change.uri)) schedule(root);
+  });
+
+  connection.onCodeAction((params): CodeAction[] => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    const only = params.context.only;
+    if (only?.some((kind) => FIX_ALL_KIND.startsWith(kind) && kind !== CodeActionKind.QuickFix)) {
+      const diagnostics = resultsByRoot.get(params.textDocument.uri)?.get(params.textDocument.uri) ?? params.context.diagnostics;
+      const fixAll = fixAllAction(diagnostics);
+      return fixAll ? [fixAll] : [];
+    }
+    const isYaml = !/\.json$/i.test(params.textDocument.uri) && !document.getText().trimStart().startsWith('{');
+    return codeActionsFor(params.textDocument.uri, document.getText().split(/\r?\n/), isYaml, params.context.diagnostics);
+  });
+
+  connection.onExecuteCommand(async (params) => {
+    if (params.command === SHOW_RULE_DOCS_COMMAND && typeof params.arguments?.[0] === 'string') {
+      await connection.window.showDocument({ uri: params.arguments[0], external: true });
+    }
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+if (require.main === module) startServer(createConnection(ProposedFeatures.all));
