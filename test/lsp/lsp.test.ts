@@ -12,6 +12,7 @@ import {
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   ExitNotification,
+  HoverRequest,
   InitializedNotification,
   InitializeRequest,
   PublishDiagnosticsNotification,
@@ -138,6 +139,16 @@ describe('language server over stdio', function () {
     assert.equal(http.severity, 1);
     assert.match(http.codeDescription!.href, /server-plaintext-http\.md$/);
     assert.deepEqual(byRule.get('operation-auth-missing')!.range, { start: { line: 6, character: 4 }, end: { line: 6, character: 7 } });
+  });
+
+  it('hover over a finding explains it, how to fix it and links the rule page', async () => {
+    const uri = pathToFileURL(path.join(dir, 'clinic.yaml')).toString();
+    await client.diagnostics(uri, (list) => list.some((d) => d.code === 'server-plaintext-http'));
+    const hover = (await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 3, character: 15 } })) as { contents: { value: string } };
+    assert.match(hover.contents.value, /^\*\*healthlint server-plaintext-http\*\*: Server URL 'http:\/\/clinic\.example\.org\/api' is plain http/);
+    assert.match(hover.contents.value, /\*\*How to fix\.\*\* Serve the API over TLS/);
+    assert.match(hover.contents.value, /Quick fix: Use https \(unsafe\)/);
+    assert.equal(await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } }), null);
   });
 
   it('offers the fix from the diagnostic data; after applying it and re-linting the finding is gone', async () => {

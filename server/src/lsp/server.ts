@@ -9,14 +9,30 @@ import {
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
+  MarkupKind,
   type CodeAction,
   type Connection,
   type Diagnostic,
+  type Hover,
 } from 'vscode-languageserver/node';
 import { allRules } from '../../../rules/index';
 import { CONFIG_FILE_NAMES, ConfigError, findConfigFile, loadConfigFile, resolveConfig, type ResolvedConfig } from '../engine/config';
 import { lintText } from '../engine/linter';
-import { codeActionsFor, fileUri, FIX_ALL_KIND, fixAllAction, SHOW_RULE_DOCS_COMMAND, toDiagnostic } from './finding-to-lsp';
+import { docsSection, ruleDocs } from '../rule-docs';
+import { codeActionsFor, fileUri, FIX_ALL_KIND, fixAllAction, SHOW_RULE_DOCS_COMMAND, toDiagnostic, type DiagnosticData } from './finding-to-lsp';
+
+/** A finding explained where it is: the message, how to fix it (from the rule's page), the quick fixes on offer. */
+function hoverText(diagnostic: Diagnostic): string {
+  const data = diagnostic.data as DiagnosticData;
+  const docs = ruleDocs(data.ruleId);
+  const howToFix = docs ? docsSection(docs, 'How to fix') : undefined;
+  return [
+    `**healthlint ${data.ruleId}**: ${diagnostic.message}`,
+    ...(howToFix ? [`**How to fix.** ${howToFix}`] : []),
+    ...(data.fixes.length > 0 ? [`Quick fix: ${data.fixes.map((fix) => `${fix.title} (${fix.safety})`).join('; ')}.`] : []),
+    `[Rule documentation](${data.docsUrl})`,
+  ].join('\n\n');
+}
 
 /** Quiet time after the last keystroke before a re-lint; each new change restarts it. */
 const LINT_DELAY_MS = 150;
@@ -121,6 +137,7 @@ export function startServer(connection: Connection): void {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         executeCommandProvider: { commands: [SHOW_RULE_DOCS_COMMAND] },
+        hoverProvider: true,
       },
       serverInfo: { name: 'healthlint' },
     };
@@ -167,6 +184,17 @@ export function startServer(connection: Connection): void {
     }
     const isYaml = !/\.json$/i.test(params.textDocument.uri) && !document.getText().trimStart().startsWith('{');
     return codeActionsFor(params.textDocument.uri, document.getText().split(/\r?\n/), isYaml, params.context.diagnostics);
+  });
+
+  connection.onHover((params): Hover | null => {
+    const { line, character } = params.position;
+    const contains = (diagnostic: Diagnostic) => {
+      const { start, end } = diagnostic.range;
+      return (line > start.line || (line === start.line && character >= start.character)) && (line < end.line || (line === end.line && character <= end.character));
+    };
+    const here = [...resultsByRoot.values()].flatMap((byFile) => byFile.get(params.textDocument.uri) ?? []).filter(contains);
+    if (here.length === 0) return null;
+    return { contents: { kind: MarkupKind.Markdown, value: here.map(hoverText).join('\n\n---\n\n') } };
   });
 
   connection.onExecuteCommand(async (params) => {

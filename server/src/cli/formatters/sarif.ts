@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { Finding, Severity } from '../../engine/finding';
 import { docsUrlOf, type OpenApiRule } from '../../engine/rule';
+import { docsSection, ruleDocs } from '../../rule-docs';
 import type { Formatter } from './report';
 
 const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = {
@@ -16,27 +16,16 @@ const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = {
 const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.5', info: '2.0' };
 
 const ROOT_ID = 'PROJECTROOT';
-const docsDir = path.resolve(__dirname, '..', '..', '..', '..', '..', 'rules', 'openapi');
 
 function pascalCase(id: string): string {
   return id.replace(/(^|-)([a-z0-9])/g, (_, __, char: string) => char.toUpperCase());
 }
 
-function ruleDocs(rule: OpenApiRule): string | undefined {
-  const file = path.join(docsDir, `${rule.meta.id}.md`);
-  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-}
-
-function section(markdown: string, title: string): string | undefined {
-  const match = new RegExp(`^## ${title}\\n([\\s\\S]*?)(?=^## |(?![\\s\\S]))`, 'm').exec(markdown);
-  return match?.[1]?.trim();
-}
-
 function descriptor(rule: OpenApiRule): Sarif.ReportingDescriptor {
   const { meta } = rule;
-  const docs = ruleDocs(rule);
-  const whatItFinds = docs ? section(docs, 'What it finds') : undefined;
-  const howToFix = docs ? section(docs, 'How to fix') : undefined;
+  const docs = ruleDocs(meta.id);
+  const whatItFinds = docs ? docsSection(docs, 'What it finds') : undefined;
+  const howToFix = docs ? docsSection(docs, 'How to fix') : undefined;
   const references = meta.references;
   const tags = [
     'security',
