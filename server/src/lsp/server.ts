@@ -183,7 +183,14 @@ export function startServer(connection: Connection): void {
       return fixAll ? [fixAll] : [];
     }
     const isYaml = !/\.json$/i.test(params.textDocument.uri) && !document.getText().trimStart().startsWith('{');
-    return codeActionsFor(params.textDocument.uri, document.getText().split(/\r?\n/), isYaml, params.context.diagnostics);
+    // Clients that do not send `data` back get it from the published diagnostic with the same rule and range.
+    const published = [...resultsByRoot.values()].flatMap((byFile) => byFile.get(params.textDocument.uri) ?? []);
+    const sameRange = (a: Diagnostic, b: Diagnostic) =>
+      a.range.start.line === b.range.start.line && a.range.start.character === b.range.start.character && a.range.end.line === b.range.end.line && a.range.end.character === b.range.end.character;
+    const withData = params.context.diagnostics.map((diagnostic) =>
+      diagnostic.data !== undefined ? diagnostic : (published.find((candidate) => candidate.code === diagnostic.code && sameRange(candidate, diagnostic)) ?? diagnostic),
+    );
+    return codeActionsFor(params.textDocument.uri, document.getText().split(/\r?\n/), isYaml, withData);
   });
 
   connection.onHover((params): Hover | null => {
