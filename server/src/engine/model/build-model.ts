@@ -376,7 +376,7 @@ class ModelBuilder {
       const property = this.specs.deref(propertyKey);
       const declared = declaredClassification(property?.value);
       if (declared === 'public') continue;
-      const strong = declared === 'phi' ? DECLARED_PHI : classifyName(name, false);
+      const strong = declared === 'phi' ? DECLARED_PHI : (classifyName(name, false) ?? patternHint(property?.value));
       if (strong) hasStrongSibling = true;
       properties.push({ name, key: propertyKey, property, strong, namesPerson: isPersonScoped([name]) });
     }
@@ -492,6 +492,21 @@ function formatHint(schema: unknown, scoped: boolean): PhiMatch | undefined {
   if (schema['format'] === 'email') return { category: 'contact', weight: 'medium', term: 'format: email', strength: 'context' };
   return undefined;
 }
+
+/** A `pattern` that only a national or health identifier matches says what the field holds, whatever its name. */
+function patternHint(schema: unknown): PhiMatch | undefined {
+  const pattern = isPlainObject(schema) && typeof schema['pattern'] === 'string' ? schema['pattern'] : undefined;
+  const identifier = pattern === undefined ? undefined : IDENTIFIER_PATTERNS.find(([shape]) => shape.test(pattern));
+  return identifier ? { category: identifier[1], weight: 'high', term: `pattern: ${identifier[2]}`, strength: 'strong' } : undefined;
+}
+
+/** Regular expressions in schemas that describe identifiers: [recogniser of the pattern text, vocabulary category, label]. */
+const IDENTIFIER_PATTERNS: readonly [RegExp, string, string][] = [
+  // US SSN: \d{3}-\d{2}-\d{4} and its variants with [0-9] or optional dashes.
+  [/^\^?(\\d|\[0-9\])\{3\}-\??(\\d|\[0-9\])\{2\}-\??(\\d|\[0-9\])\{4\}\$?$/, 'government-id', 'SSN'],
+  // German KVNR (10-character part): a capital letter and nine digits.
+  [/^\^?\[A-Z\](\\d|\[0-9\])\{9\}\$?$/, 'insurance-financial', 'KVNR'],
+];
 
 /** Substitutes server variables with their default and enum values (bounded), so `{scheme}://` with default `http` is caught. */
 function expandServerVariables(url: string, variables: SpecNode | undefined): string[] {
