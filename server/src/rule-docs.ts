@@ -1,8 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-/** `rules/openapi/<id>.md`, shipped with the package; read for SARIF help text and editor hovers. */
-const docsDir = path.resolve(__dirname, '..', '..', '..', 'rules', 'openapi');
+/**
+ * `rules/openapi/<id>.md`, shipped with the package and the extension; read for SARIF help text and hovers.
+ * Compiled (`out/server/src/`) and bundled (`dist/`) code sit at different depths below the package root.
+ */
+const docsDir = [path.resolve(__dirname, '..', '..', '..', 'rules', 'openapi'), path.resolve(__dirname, '..', 'rules', 'openapi')].find((dir) => existsSync(dir)) ?? '';
 const cache = new Map<string, string | undefined>();
 
 /** The docs page of a rule, or undefined when it is not installed. */

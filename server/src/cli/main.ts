@@ -5,7 +5,7 @@ import { ConfigError, findConfigFile, loadConfigFile, resolveConfig, type Resolv
 import { compareFindings, severityRank, type Finding, type Severity } from '../engine/finding';
 import { lintText } from '../engine/linter';
 import { parseCliArguments, USAGE, UsageError, type CliArguments } from './arguments';
-import { collectTargets } from './file-walker';
+import { collectTargets } from '../workspace/file-walker';
 import { formatGithub } from './formatters/github';
 import { formatJson } from './formatters/json';
 import type { Formatter } from './formatters/report';

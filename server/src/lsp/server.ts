@@ -4,9 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   CodeActionKind,
-  createConnection,
   DidChangeWatchedFilesNotification,
-  ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
   MarkupKind,
@@ -17,7 +15,8 @@ import {
 } from 'vscode-languageserver/node';
 import { allRules } from '../../../rules/index';
 import { CONFIG_FILE_NAMES, ConfigError, findConfigFile, loadConfigFile, resolveConfig, type ResolvedConfig } from '../engine/config';
-import { lintText } from '../engine/linter';
+import { lintText, type LintFileResult } from '../engine/linter';
+import { collectTargets } from '../workspace/file-walker';
 import { docsSection, ruleDocs } from '../rule-docs';
 import { codeActionsFor, fileUri, FIX_ALL_KIND, fixAllAction, SHOW_RULE_DOCS_COMMAND, toDiagnostic, type DiagnosticData } from './finding-to-lsp';
 
@@ -32,6 +31,21 @@ function hoverText(diagnostic: Diagnostic): string {
     ...(data.fixes.length > 0 ? [`Quick fix: ${data.fixes.map((fix) => `${fix.title} (${fix.safety})`).join('; ')}.`] : []),
     `[Rule documentation](${data.docsUrl})`,
   ].join('\n\n');
+}
+
+const LINT_WORKSPACE_COMMAND = 'healthlint.lintWorkspace';
+
+/** A lint result as diagnostics per file: every file of the spec gets an entry (empty ones clear old findings). */
+function diagnosticsByFile(rootUri: string, result: LintFileResult): Map<string, Diagnostic[]> {
+  const byFile = new Map<string, Diagnostic[]>(result.files.map((file) => [fileUri(file), []]));
+  if (!byFile.has(rootUri)) byFile.set(rootUri, []);
+  for (const finding of result.findings) {
+    const target = fileUri(finding.uri);
+    let list = byFile.get(target);
+    if (!list) byFile.set(target, (list = []));
+    list.push(toDiagnostic(finding));
+  }
+  return byFile;
 }
 
 /** Quiet time after the last keystroke before a re-lint; each new change restarts it. */
@@ -49,11 +63,15 @@ export function startServer(connection: Connection): void {
   const resultsByRoot = new Map<string, Map<string, Diagnostic[]>>();
   const reportedRuleFailures = new Set<string>();
   let watchFiles = false;
+  /** From the client's settings: a config file for every document, and whether to lint while typing or on save. */
+  let configPath: string | undefined;
+  let lintOnType = true;
+  let workspaceFolders: string[] = [];
 
   const log = (message: string) => connection.console.log(`healthlint: ${message}`);
 
   function configFor(filePath: string): ResolvedConfig {
-    const found = findConfigFile(path.dirname(filePath), existsSync);
+    const found = configPath ?? findConfigFile(path.dirname(filePath), existsSync);
     const key = found ?? '<default>';
     let config = configs.get(key);
     if (!config) {
@@ -101,13 +119,7 @@ export function startServer(connection: Connection): void {
         log(`rule ${failure.ruleId} failed (reported once): ${failure.message}`);
       }
       if (result.status !== 'spec' && result.findings.length === 0) return setResults(uri, undefined);
-      const byFile = new Map<string, Diagnostic[]>(result.files.map((file) => [fileUri(file), []]));
-      byFile.set(uri, byFile.get(uri) ?? []);
-      for (const finding of result.findings) {
-        const target = fileUri(finding.uri);
-        (byFile.get(target) ?? byFile.set(target, []).get(target)!).push(toDiagnostic(finding));
-      }
-      setResults(uri, byFile);
+      setResults(uri, diagnosticsByFile(uri, result));
     } catch (error) {
       // Whatever a file contains, the server keeps serving the others; the log names the file, not its content.
       log(`linting ${path.basename(filePath)} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -132,11 +144,15 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params) => {
     watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    const options = (params.initializationOptions ?? {}) as { configPath?: unknown; run?: unknown };
+    if (typeof options.configPath === 'string' && options.configPath !== '') configPath = options.configPath;
+    lintOnType = options.run !== 'onSave';
+    workspaceFolders = (params.workspaceFolders ?? []).map((folder) => folder.uri).concat(params.rootUri && !params.workspaceFolders?.length ? [params.rootUri] : []).filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
-        executeCommandProvider: { commands: [SHOW_RULE_DOCS_COMMAND] },
+        executeCommandProvider: { commands: [SHOW_RULE_DOCS_COMMAND, LINT_WORKSPACE_COMMAND] },
         hoverProvider: true,
       },
       serverInfo: { name: 'healthlint' },
@@ -153,6 +169,11 @@ export function startServer(connection: Connection): void {
 
   documents.onDidOpen((event) => schedule(event.document.uri));
   documents.onDidChangeContent((event) => {
+    if (!lintOnType) return;
+    schedule(event.document.uri);
+    for (const root of dependentRoots(event.document.uri)) schedule(root);
+  });
+  documents.onDidSave((event) => {
     schedule(event.document.uri);
     for (const root of dependentRoots(event.document.uri)) schedule(root);
   });
@@ -204,14 +225,47 @@ export function startServer(connection: Connection): void {
     return { contents: { kind: MarkupKind.Markdown, value: here.map(hoverText).join('\n\n---\n\n') } };
   });
 
+  /** Lints every spec of the workspace folders (honouring .gitignore and config ignores) and fills the Problems panel. */
+  async function lintWorkspace(): Promise<number> {
+    const progress = await connection.window.createWorkDoneProgress();
+    progress.begin('healthlint', 0, 'Finding OpenAPI files', true);
+    let linted = 0;
+    try {
+      for (const folder of workspaceFolders) {
+        const config = configFor(path.join(folder, '.'));
+        const { targets } = await collectTargets([folder], config.ignore, config.baseDir);
+        for (const [index, target] of targets.entries()) {
+          if (progress.token.isCancellationRequested) return linted;
+          progress.report(Math.round((index / Math.max(targets.length, 1)) * 100), path.relative(folder, target.filePath));
+          const uri = fileUri(target.filePath);
+          // Open documents are linted from the editor's text by their own schedule.
+          if (documents.get(uri)) continue;
+          try {
+            const text = await fs.readFile(target.filePath, 'utf8');
+            const result = await lintText(target.filePath, text, configFor(target.filePath).settings);
+            if (result.status === 'not-spec') continue;
+            setResults(uri, diagnosticsByFile(uri, result));
+            linted++;
+          } catch (error) {
+            log(`linting ${path.basename(target.filePath)} failed: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        }
+      }
+    } finally {
+      progress.done();
+    }
+    return linted;
+  }
+
   connection.onExecuteCommand(async (params) => {
     if (params.command === SHOW_RULE_DOCS_COMMAND && typeof params.arguments?.[0] === 'string') {
       await connection.window.showDocument({ uri: params.arguments[0], external: true });
     }
+    if (params.command === LINT_WORKSPACE_COMMAND) return lintWorkspace();
+    return undefined;
   });
 
   documents.listen(connection);
   connection.listen();
 }
 
-if (require.main === module) startServer(createConnection(ProposedFeatures.all));
