@@ -58,10 +58,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await start(context);
     }),
     vscode.commands.registerCommand('healthlint.showOutput', () => client?.outputChannel.show()),
-    vscode.commands.registerCommand('healthlint.lintWorkspace', async () => {
-      if (!client) return;
-      await client.sendRequest('workspace/executeCommand', { command: 'healthlint.lintWorkspace', arguments: [] });
-    }),
+    // `healthlint.lintWorkspace` is the server's command: the language client registers it when the server starts.
     vscode.commands.registerCommand('healthlint.showRuleDocumentation', async () => {
       const ruleId = await vscode.window.showInputBox({ prompt: 'healthlint rule id', placeHolder: 'operation-auth-missing' });
       if (ruleId && /^[a-z0-9-]+$/.test(ruleId)) {

@@ -13,7 +13,7 @@ import {
   type Diagnostic,
   type Hover,
 } from 'vscode-languageserver/node';
-import { allRules } from '../../../rules/index';
+import { allRules, ruleById } from '../../../rules/index';
 import { CONFIG_FILE_NAMES, ConfigError, findConfigFile, loadConfigFile, resolveConfig, type ResolvedConfig } from '../engine/config';
 import { lintText, type LintFileResult } from '../engine/linter';
 import { collectTargets } from '../workspace/file-walker';
@@ -25,8 +25,10 @@ function hoverText(diagnostic: Diagnostic): string {
   const data = diagnostic.data as DiagnosticData;
   const docs = ruleDocs(data.ruleId);
   const howToFix = docs ? docsSection(docs, 'How to fix') : undefined;
+  // Editors show the diagnostic's message beside the hover; the hover adds what the rule is about.
+  const description = ruleById(data.ruleId)?.meta.description ?? diagnostic.message;
   return [
-    `**healthlint ${data.ruleId}**: ${diagnostic.message}`,
+    `**healthlint ${data.ruleId}**: ${description}`,
     ...(howToFix ? [`**How to fix.** ${howToFix}`] : []),
     ...(data.fixes.length > 0 ? [`Quick fix: ${data.fixes.map((fix) => `${fix.title} (${fix.safety})`).join('; ')}.`] : []),
     `[Rule documentation](${data.docsUrl})`,
