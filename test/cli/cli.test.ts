@@ -129,6 +129,23 @@ describe('cli', () => {
     assert.doesNotMatch(fromParent.stdout, /ignored/);
   });
 
+  it('--fix-dry-run prints the diff, --fix applies only safe fixes, --fix-unsafe applies the https fix and reports what remains', async () => {
+    const dir = project();
+    const file = path.join(dir, 'specs', 'clinic.yaml');
+    const original = readFileSync(file, 'utf8');
+    const dry = await cli(dir, '--fix-dry-run', '--fix-unsafe', 'specs/clinic.yaml');
+    assert.equal(dry.code, 0);
+    assert.equal(dry.stdout, '--- a/specs/clinic.yaml\n+++ b/specs/clinic.yaml\n@@ -2,5 +2,5 @@\n info: {title: Clinic, version: \'1\'}\n servers:\n-  - url: http://clinic.example.org/api\n+  - url: https://clinic.example.org/api\n paths:\n   /patients/{id}:\n');
+    assert.equal(readFileSync(file, 'utf8'), original);
+    const safeOnly = await cli(dir, '--fix', 'specs/clinic.yaml');
+    assert.match(safeOnly.stderr, /applied 0 fixes in 0 files/);
+    assert.equal(readFileSync(file, 'utf8'), original);
+    const unsafe = await cli(dir, '--fix-unsafe', '--format', 'json', 'specs/clinic.yaml');
+    assert.match(unsafe.stderr, /applied 1 fix in 1 file/);
+    assert.equal(readFileSync(file, 'utf8'), original.replace('http://clinic', 'https://clinic'));
+    assert.deepEqual((JSON.parse(unsafe.stdout) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId), ['operation-auth-missing', 'operation-auth-missing']);
+  });
+
   it('names unreadable inputs and goes on with the rest', async () => {
     const dir = project();
     writeFileSync(path.join(dir, 'specs', 'binary.yaml'), Buffer.from([0x6f, 0x70, 0x00, 0x01, 0x02]));

@@ -108,6 +108,22 @@ describe('language server over stdio', function () {
     assert.deepEqual(diagnostics.map((d) => d.code), ['server-plaintext-http']);
   });
 
+  it('editing a referenced file re-lints the spec that uses it, from the unsaved text', async () => {
+    mkdirSync(path.join(dir, 'shared'), { recursive: true });
+    const params = path.join(dir, 'shared', 'servers.yaml');
+    writeFileSync(params, "Prod: {url: 'https://api.example.org'}\n");
+    const root = path.join(dir, 'uses-shared.yaml');
+    const rootText = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers:\n  - $ref: 'shared/servers.yaml#/Prod'\npaths: {}\n";
+    writeFileSync(root, rootText);
+    await client.open(root, rootText);
+    const paramsUri = await client.open(params, "Prod: {url: 'https://api.example.org'}\n");
+    assert.deepEqual(await client.diagnostics(paramsUri, (list) => list.length === 0), []);
+    // Unsaved edit in the shared file: the finding appears there, reported by the root that references it.
+    await client.edit(paramsUri, [{ range: { start: { line: 0, character: 13 }, end: { line: 0, character: 18 } }, newText: 'http' }]);
+    const after = await client.diagnostics(paramsUri, (list) => list.some((d) => d.code === 'server-plaintext-http'));
+    assert.deepEqual(after.filter((d) => d.code === 'server-plaintext-http').map((d) => d.range.start), [{ line: 0, character: 12 }]);
+  });
+
   it('reports a finding in the referenced file where the node is written', async () => {
     mkdirSync(path.join(dir, 'paths'), { recursive: true });
     const shared = path.join(dir, 'paths', 'patient.yaml');

@@ -15,6 +15,8 @@ export interface CliArguments {
   readonly help: boolean;
   readonly version: boolean;
   readonly listRules: boolean;
+  /** Apply fixes: `safe` (--fix), also `unsafe` ones (--fix-unsafe); `dryRun` prints the diff instead of writing. */
+  readonly fix?: { readonly unsafe: boolean; readonly dryRun: boolean };
 }
 
 /** A problem with the command line: exit code 2, message on stderr. */
@@ -34,6 +36,9 @@ Options:
                           error (default), warning, info, never
       --max-warnings <n>  also exit 1 when there are more than n warnings
   -q, --quiet             report errors only
+      --fix               apply the fixes marked safe, then report what remains
+      --fix-unsafe        also apply fixes that change the API contract (https, auth, scopes)
+      --fix-dry-run       print the fixes as a unified diff instead of writing them
       --color, --no-color force or disable colours (default: on for terminals)
       --list-rules        print the rules with their category and default severity
   -h, --help              show this help
@@ -61,6 +66,9 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         'list-rules': { type: 'boolean' },
+        fix: { type: 'boolean' },
+        'fix-unsafe': { type: 'boolean' },
+        'fix-dry-run': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -91,5 +99,8 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     help: values.help === true,
     version: values.version === true,
     listRules: values['list-rules'] === true,
+    ...(values.fix || values['fix-unsafe'] || values['fix-dry-run']
+      ? { fix: { unsafe: values['fix-unsafe'] === true, dryRun: values['fix-dry-run'] === true } }
+      : {}),
   };
 }

@@ -4,6 +4,7 @@ import { allRules } from '../../../rules/index';
 import { ConfigError, findConfigFile, loadConfigFile, resolveConfig, type ResolvedConfig } from '../engine/config';
 import { compareFindings, severityRank, type Finding, type Severity } from '../engine/finding';
 import { lintText } from '../engine/linter';
+import { applyFixes, unifiedDiff } from './apply-fixes';
 import { parseCliArguments, USAGE, UsageError, type CliArguments } from './arguments';
 import { collectTargets } from '../workspace/file-walker';
 import { formatGithub } from './formatters/github';
@@ -116,7 +117,27 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
 
   const unique = new Map<string, Finding>();
   for (const finding of findings) unique.set(`${finding.ruleId}|${finding.uri}|${finding.range.startOffset}|${finding.range.endOffset}|${finding.message}`, finding);
-  const reported = [...unique.values()].filter((finding) => !args.quiet || finding.severity === 'error').sort(compareFindings);
+  let remaining = [...unique.values()];
+  if (args.fix) {
+    const outcome = await applyFixes(remaining, args.fix.unsafe, !args.fix.dryRun);
+    if (args.fix.dryRun) {
+      for (const [file, { before, after }] of outcome.changed) io.stdout(unifiedDiff(file, io.cwd, before, after));
+      return 0;
+    }
+    io.stderr(`healthlint: applied ${outcome.appliedFixes} fix${outcome.appliedFixes === 1 ? '' : 'es'} in ${outcome.changed.size} file${outcome.changed.size === 1 ? '' : 's'}\n`);
+    // Report what is left, from a fresh lint of the changed files.
+    if (outcome.changed.size > 0) {
+      const changedFiles = new Set(outcome.changed.keys());
+      remaining = remaining.filter((finding) => !changedFiles.has(finding.uri));
+      for (const target of targets.filter((candidate) => lintedFiles.has(candidate.filePath) || changedFiles.has(candidate.filePath))) {
+        const result = await lintText(target.filePath, await fs.readFile(target.filePath, 'utf8'), config.settings, target.explicit);
+        remaining.push(...result.findings.filter((finding) => changedFiles.has(finding.uri)));
+      }
+      const dedupe = new Map(remaining.map((finding) => [`${finding.ruleId}|${finding.uri}|${finding.range.startOffset}|${finding.range.endOffset}|${finding.message}`, finding]));
+      remaining = [...dedupe.values()];
+    }
+  }
+  const reported = remaining.filter((finding) => !args.quiet || finding.severity === 'error').sort(compareFindings);
   const color = args.color ?? (args.output === undefined && io.stdoutIsTerminal && !io.env['NO_COLOR'] && io.env['TERM'] !== 'dumb');
   const text = FORMATTERS[args.format]({ findings: reported, lintedFiles: [...lintedFiles], rules: allRules, cwd: io.cwd, color: color && args.format === 'stylish', toolVersion: toolVersion() });
   if (args.output) {
