@@ -2,7 +2,7 @@ import { existsSync, promises as fs, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { allRules } from '../../../rules/index';
 import { ConfigError, findConfigFile, loadConfigFile, resolveConfig, type ResolvedConfig } from '../engine/config';
-import { compareFindings, severityRank, type Finding, type Severity } from '../engine/finding';
+import { compareFindings, severityRank, uniqueFindings, type Finding, type Severity } from '../engine/finding';
 import { lintText } from '../engine/linter';
 import { applyFixes, unifiedDiff } from './apply-fixes';
 import { parseCliArguments, USAGE, UsageError, type CliArguments } from './arguments';
@@ -115,9 +115,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     }
   }
 
-  const unique = new Map<string, Finding>();
-  for (const finding of findings) unique.set(`${finding.ruleId}|${finding.uri}|${finding.range.startOffset}|${finding.range.endOffset}|${finding.message}`, finding);
-  let remaining = [...unique.values()];
+  let remaining = uniqueFindings(findings);
   if (args.fix) {
     const outcome = await applyFixes(remaining, args.fix.unsafe, !args.fix.dryRun);
     if (args.fix.dryRun) {
@@ -133,8 +131,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
         const result = await lintText(target.filePath, await fs.readFile(target.filePath, 'utf8'), config.settings, target.explicit);
         remaining.push(...result.findings.filter((finding) => changedFiles.has(finding.uri)));
       }
-      const dedupe = new Map(remaining.map((finding) => [`${finding.ruleId}|${finding.uri}|${finding.range.startOffset}|${finding.range.endOffset}|${finding.message}`, finding]));
-      remaining = [...dedupe.values()];
+      remaining = uniqueFindings(remaining);
     }
   }
   const reported = remaining.filter((finding) => !args.quiet || finding.severity === 'error').sort(compareFindings);

@@ -69,3 +69,15 @@ export function compareFindings(a: Finding, b: Finding): number {
     (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
   );
 }
+
+/** Identity of a finding: the same rule, place and message from two roots that share a file is one finding. */
+export function findingKey(finding: Finding): string {
+  return `${finding.ruleId}\u0000${finding.uri}\u0000${finding.range.startOffset}\u0000${finding.range.endOffset}\u0000${finding.message}`;
+}
+
+/** Findings without repeats, first occurrence kept. */
+export function uniqueFindings(findings: Iterable<Finding>): Finding[] {
+  const unique = new Map<string, Finding>();
+  for (const finding of findings) if (!unique.has(findingKey(finding))) unique.set(findingKey(finding), finding);
+  return [...unique.values()];
+}

@@ -1,6 +1,6 @@
 import { parseSourceText, isOpenApiRoot, mayBeOpenApiText } from './documents/parse';
 import type { LocateRequest, NodePart, SourceDocument } from './documents/source-document';
-import { compareFindings, type Finding, type Fix, type RelatedLocation, type Severity, type TextEdit } from './finding';
+import { compareFindings, uniqueFindings, type Finding, type Fix, type RelatedLocation, type Severity, type TextEdit } from './finding';
 import { buildApiModel } from './model/build-model';
 import { docsUrlOf, type OpenApiRule, type RuleMeta, type RuleReport } from './rule';
 import type { SourceRange } from './source-range';
@@ -126,7 +126,8 @@ export async function lintDocument(doc: SourceDocument, settings: LintSettings):
   }
   const findings = resolveFindings(pending);
   const directivesByUri = new Map(specs.files.map((file) => [file.uri, parseDirectives(file.text, file.lines)]));
-  const kept = dedupe(findings.filter((finding) => !isSuppressed(finding, directivesByUri.get(finding.uri) ?? [])));
+  // Two roots sharing a schema file would report its nodes twice: one finding per rule, place and message.
+  const kept = uniqueFindings(findings.filter((finding) => !isSuppressed(finding, directivesByUri.get(finding.uri) ?? [])));
   return { uri: doc.uri, status: 'spec', findings: kept.sort(compareFindings), ruleFailures, files: specs.files.map((file) => file.uri) };
 }
 
@@ -181,16 +182,5 @@ function resolveFindings(pending: readonly PendingReport[]): Finding[] {
       message: item.message,
     }));
     return makeFinding(meta, severity, report.message, handle.main.doc.uri, rangeOf(handle.main), fixes, related);
-  });
-}
-
-/** Two roots that share a schema file would report the same node twice; one finding per rule and place is enough. */
-function dedupe(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return findings.filter((finding) => {
-    const key = `${finding.ruleId}\u0000${finding.uri}\u0000${finding.range.startOffset}\u0000${finding.range.endOffset}\u0000${finding.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
   });
 }
