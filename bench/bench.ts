@@ -5,7 +5,7 @@
  * same run are what to compare.
  *
  * Options: --runs N (default 3; Spectral always runs once per target, it takes minutes), --skip-spectral,
- * --only <name-substring>.
+ * --skip-lsp, --only <name-substring>.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -124,6 +124,15 @@ for (const target of targets) {
 console.log('\n| target | healthlint | Redocly lint | Redocly / healthlint | Spectral + OWASP | Spectral / healthlint |');
 console.log('|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
+
+// Language server: re-lint latency after one-character edits and memory over 200 edits (bench/lsp-latency.ts).
+if (!argv.includes('--skip-lsp')) {
+  console.log('\n== language server re-lint latency (200 one-character edits each)');
+  for (const spec of [path.join(corpus, 'health', 'nhs-immunisation-fhir-api.yaml'), path.join(corpus, 'large', 'github-api.github.com.json')]) {
+    const result = spawnSync(process.execPath, [path.join(repoRoot, 'out', 'bench', 'lsp-latency.js'), spec, '200'], { encoding: 'utf8', timeout: 30 * 60 * 1000 });
+    process.stdout.write(result.stdout);
+  }
+}
 
 function expandGlob(pattern: string): string[] {
   const dir = path.dirname(pattern);

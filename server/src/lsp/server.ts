@@ -92,7 +92,9 @@ export function startServer(connection: Connection): void {
   function publish(fileUris: Iterable<string>): void {
     for (const uri of new Set(fileUris)) {
       const diagnostics = [...resultsByRoot.values()].flatMap((byFile) => byFile.get(uri) ?? []);
-      void connection.sendDiagnostics({ uri, diagnostics });
+      // The version lets a client (and the latency benchmark) tell which edit the diagnostics belong to.
+      const version = documents.get(uri)?.version;
+      void connection.sendDiagnostics({ uri, diagnostics, ...(version !== undefined ? { version } : {}) });
     }
   }
 
