@@ -1,4 +1,44 @@
-import { defineRule } from '../../server/src/engine/rule';
+import type { ApiModel, Operation, SecurityScheme } from '../../server/src/engine/model/api-model';
+import { defineRule, type EditSpec, type FixSpec } from '../../server/src/engine/rule';
+import { childOf, isPlainObject } from '../../server/src/engine/spec-node';
+
+/** The scheme a fix should require: a bearer/OpenID/header-key scheme before OAuth (whose scopes the author must pick). */
+function preferredScheme(schemes: ReadonlyMap<string, SecurityScheme>): SecurityScheme | undefined {
+  const all = [...schemes.values()];
+  return (
+    all.find((scheme) => scheme.type === 'http' && scheme.httpScheme === 'bearer') ??
+    all.find((scheme) => scheme.type === 'openIdConnect') ??
+    all.find((scheme) => scheme.type === 'oauth2') ??
+    all.find((scheme) => scheme.type === 'mutualTLS') ??
+    all.find((scheme) => scheme.type === 'apiKey' && scheme.apiKeyIn !== 'query')
+  );
+}
+
+/**
+ * Requires authentication on the operation: an existing scheme, or (OpenAPI 3, none declared) a new HTTP bearer
+ * scheme `bearerAuth` in `components.securitySchemes`. Unsafe: clients must then send credentials.
+ */
+function requireSchemeFix(model: ApiModel, operation: Operation): FixSpec | undefined {
+  const existing = preferredScheme(model.securitySchemes);
+  if (!existing && model.version === '2.0') return undefined;
+  const schemeName = existing?.name ?? 'bearerAuth';
+  const requirement = [{ [schemeName]: [] }];
+  const edits: EditSpec[] = [];
+  const own = childOf(operation.node, 'security');
+  // `security: []` is replaced in place; a missing `security` is added as the operation's last member.
+  if (own) edits.push({ node: own, part: 'value', newText: JSON.stringify(requirement).replace(/":/g, '": ') });
+  else edits.push({ addMember: { object: operation.node, key: 'security', value: requirement } });
+  if (!existing) {
+    const bearer = { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' };
+    const components = childOf(model.root, 'components');
+    const schemes = childOf(components, 'securitySchemes');
+    if (schemes && isPlainObject(schemes.value)) edits.push({ addMember: { object: schemes, key: 'bearerAuth', value: bearer } });
+    else if (components && isPlainObject(components.value) && Object.keys(components.value).length > 0) edits.push({ addMember: { object: components, key: 'securitySchemes', value: { bearerAuth: bearer } } });
+    else if (!components) edits.push({ addMember: { object: model.root, key: 'components', value: { securitySchemes: { bearerAuth: bearer } } } });
+    else return undefined;
+  }
+  return { title: existing ? `Require the '${schemeName}' security scheme` : "Require a bearer token (adds 'bearerAuth' to components.securitySchemes)", safety: 'unsafe', edits };
+}
 
 /** Operations anyone can call: no `security` in force, or `security: []`. */
 export default defineRule({
@@ -9,6 +49,7 @@ export default defineRule({
     description: 'Operation has no effective security requirement; an error when it carries PHI.',
     recommended: true,
     formats: ['2.0', '3.0', '3.1'],
+    fixSafety: 'unsafe',
     references: { cwe: [306, 287, 862], owaspApi: ['API2:2023'], hipaa: ['164.312(d)', '164.312(a)(1)'], gdpr: ['Art. 32(1)(b)', 'Art. 9'] },
   },
   check({ model, report }) {
@@ -31,11 +72,13 @@ export default defineRule({
       }
       const why = security.source === 'operation' ? "'security: []' removes every requirement" : 'no security requirement applies (none at the root, none on the operation)';
       const unused = security.source === 'none' && model.securitySchemes.size > 0 ? ` The spec declares ${[...model.securitySchemes.keys()].map((name) => `'${name}'`).join(', ')} but never requires ${model.securitySchemes.size === 1 ? 'it' : 'them'}.` : '';
+      const fix = requireSchemeFix(model, operation);
       report({
         node: operation.node,
         message: (phi.carriesPhi ? `${label} carries PHI (${phi.reason}) but ${why}.` : `${label} has no authentication: ${why}.`) + unused,
         severity: phi.carriesPhi ? 'error' : 'warning',
         ...(security.node ? { related: [{ node: security.node, message: 'the empty security requirement in force' }] } : {}),
+        ...(fix ? { fixes: [fix] } : {}),
       });
     }
   },

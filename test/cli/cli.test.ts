@@ -129,21 +129,29 @@ describe('cli', () => {
     assert.doesNotMatch(fromParent.stdout, /ignored/);
   });
 
-  it('--fix-dry-run prints the diff, --fix applies only safe fixes, --fix-unsafe applies the https fix and reports what remains', async () => {
+  it('--fix-dry-run prints the diff, --fix applies only safe fixes, --fix-unsafe applies contract-changing fixes and reports what remains', async () => {
     const dir = project();
     const file = path.join(dir, 'specs', 'clinic.yaml');
     const original = readFileSync(file, 'utf8');
     const dry = await cli(dir, '--fix-dry-run', '--fix-unsafe', 'specs/clinic.yaml');
     assert.equal(dry.code, 0);
-    assert.equal(dry.stdout, '--- a/specs/clinic.yaml\n+++ b/specs/clinic.yaml\n@@ -2,5 +2,5 @@\n info: {title: Clinic, version: \'1\'}\n servers:\n-  - url: http://clinic.example.org/api\n+  - url: https://clinic.example.org/api\n paths:\n   /patients/{id}:\n');
+    assert.match(dry.stdout, /^--- a\/specs\/clinic\.yaml\n\+\+\+ b\/specs\/clinic\.yaml\n@@ /);
+    assert.match(dry.stdout, /\n- {2}- url: http:\/\/clinic\.example\.org\/api\n/);
+    assert.match(dry.stdout, /\n\+ {2}- url: https:\/\/clinic\.example\.org\/api\n/);
+    assert.match(dry.stdout, /\n\+ {6}security:\n\+ {8}- bearerAuth: \[\]\n/);
     assert.equal(readFileSync(file, 'utf8'), original);
     const safeOnly = await cli(dir, '--fix', 'specs/clinic.yaml');
     assert.match(safeOnly.stderr, /applied 0 fixes in 0 files/);
     assert.equal(readFileSync(file, 'utf8'), original);
+    // Both operations' fixes add `components`: the second overlaps the first and waits for the next run, as in ESLint.
     const unsafe = await cli(dir, '--fix-unsafe', '--format', 'json', 'specs/clinic.yaml');
-    assert.match(unsafe.stderr, /applied 1 fix in 1 file/);
-    assert.equal(readFileSync(file, 'utf8'), original.replace('http://clinic', 'https://clinic'));
-    assert.deepEqual((JSON.parse(unsafe.stdout) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId), ['operation-auth-missing', 'operation-auth-missing']);
+    assert.match(unsafe.stderr, /applied 2 fixes in 1 file/);
+    const fixed = readFileSync(file, 'utf8');
+    assert.ok(fixed.includes('  - url: https://clinic.example.org/api\n') && fixed.includes('    bearerAuth:\n      type: http\n      scheme: bearer\n'));
+    assert.deepEqual((JSON.parse(unsafe.stdout) as { findings: { ruleId: string; line: number }[] }).findings.map((f) => `${f.ruleId}:${f.line}`), ['operation-auth-missing:20']);
+    const second = await cli(dir, '--fix-unsafe', 'specs/clinic.yaml');
+    assert.equal(second.code, 0);
+    assert.match(second.stderr, /applied 1 fix in 1 file/);
   });
 
   it('names unreadable inputs and goes on with the rest', async () => {

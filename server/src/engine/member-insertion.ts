@@ -36,9 +36,19 @@ function yamlBlock(key: string, value: unknown, pad: string, step: string): stri
     return [`${pad}${yamlKey(key)}:`, ...Object.entries(value).flatMap(([childKey, child]) => yamlBlock(childKey, child, pad + step, step))];
   }
   if (Array.isArray(value) && value.length > 0) {
-    return [`${pad}${yamlKey(key)}:`, ...value.map((item) => `${pad}${step}- ${typeof item === 'object' && item !== null ? JSON.stringify(item) : yamlScalar(item)}`)];
+    return [`${pad}${yamlKey(key)}:`, ...value.flatMap((item) => yamlSequenceItem(item, pad + step, step))];
   }
   return [`${pad}${yamlKey(key)}: ${yamlScalar(value)}`];
+}
+
+/** One `- item` of a block sequence; a mapping item continues on the following lines at the dash's content column. */
+function yamlSequenceItem(item: unknown, pad: string, step: string): string[] {
+  if (item !== null && typeof item === 'object' && !Array.isArray(item) && Object.keys(item).length > 0) {
+    const lines = Object.entries(item).flatMap(([key, value]) => yamlBlock(key, value, pad + '  ', step));
+    lines[0] = `${pad}- ${lines[0]!.slice(pad.length + 2)}`;
+    return lines;
+  }
+  return [`${pad}- ${typeof item === 'object' && item !== null ? JSON.stringify(item) : yamlScalar(item)}`];
 }
 
 /** Re-indents `JSON.stringify(value, null, step)` so that nested lines start at `pad`. */

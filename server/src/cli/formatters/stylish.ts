@@ -55,7 +55,9 @@ export const formatStylish: Formatter = (report) => {
   for (const finding of findings) byCategory.set(finding.category, (byCategory.get(finding.category) ?? 0) + 1);
   const categories = [...byCategory].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   lines.push(`  by category: ${categories.map(([category, count]) => `${category} ${count}`).join(', ')}`);
-  const fixable = findings.filter((finding) => finding.fixes.length > 0).length;
-  if (fixable > 0) lines.push(`  ${plural(fixable, 'problem')} ${fixable === 1 ? 'has' : 'have'} a suggested fix (see the editor or --format json).`);
+  const safe = findings.filter((finding) => finding.fixes.some((fix) => fix.safety === 'safe')).length;
+  const unsafe = findings.filter((finding) => finding.fixes.length > 0 && !finding.fixes.some((fix) => fix.safety === 'safe')).length;
+  if (safe > 0) lines.push(`  ${plural(safe, 'problem')} can be fixed with --fix.`);
+  if (unsafe > 0) lines.push(`  ${plural(unsafe, 'problem')} can be fixed with --fix-unsafe (changes the API contract; --fix-dry-run shows the diff).`);
   return lines.join('\n') + '\n';
 };
