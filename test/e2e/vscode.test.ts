@@ -27,4 +27,11 @@ describe('real editor: VS Code (code-server) with the packaged extension', funct
     assert.match(result.stdout, /error squiggle gone after re-lint/);
     assert.match(result.stdout, /^E2E OK$/m);
   });
+
+  (codeServerInstalled() ? it : it.skip)('extension-host tests with the real vscode API pass (client/test)', () => {
+    const result = spawnSync('bash', [path.join(scripts, 'run-vscode-host.sh')], { encoding: 'utf8', input: '', timeout: 280_000 });
+    assert.equal(result.status, 0, `extension-host tests failed:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`);
+    assert.match(result.stdout, /4 passing/);
+    assert.match(result.stdout, /extension host tests finished: code=0/);
+  });
 });
