@@ -113,8 +113,15 @@ export function startServer(connection: Connection): void {
     const config = configFor(filePath);
     // Referenced files are read from the editor when open there, so unsaved edits count.
     const readText = async (referenced: string) => documents.get(fileUri(referenced))?.getText() ?? (await fs.readFile(referenced, 'utf8'));
+    const text = document.getText();
+    const maxBytes = config.settings.load?.maxFileBytes ?? 100 * 1024 * 1024;
+    if (text.length > maxBytes) {
+      // Same limit as the CLI (maxFileSizeMB): the editor stays responsive and says why there are no findings.
+      log(`${path.basename(filePath)} not linted: larger than ${Math.round(maxBytes / 1048576)} MB (maxFileSizeMB in .healthlint.yaml)`);
+      return setResults(uri, undefined);
+    }
     try {
-      const result = await lintText(filePath, document.getText(), { ...config.settings, load: { ...config.settings.load, readText } });
+      const result = await lintText(filePath, text, { ...config.settings, load: { ...config.settings.load, readText } });
       // Never publish diagnostics older than the document: a newer edit has its own lint scheduled.
       if (documents.get(uri)?.version !== version) return;
       for (const failure of result.ruleFailures) {
