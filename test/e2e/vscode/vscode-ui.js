@@ -59,11 +59,22 @@ const lap = (message) => console.log(`[${((Date.now() - t0) / 1000).toFixed(2)}s
     await page.screenshot({ path: path.join(outDir, 'vscode-healthlint.png') });
     lap('screenshot written');
 
-    // Quick fix on the squiggle: click into it, Ctrl+. and pick the https fix.
+    // Quick fix on the squiggle: put the cursor in it, close the hover, Ctrl+. and pick the https fix.
+    // The code-action request is asynchronous and the hover can swallow the first keystroke: retry a few times.
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    await page.keyboard.press('Control+.');
+    await page.mouse.move(5, 5);
+    await page.keyboard.press('Escape');
     const action = page.locator('.action-widget .monaco-list-row', { hasText: 'Use https' }).first();
-    await action.waitFor({ timeout: 15000 });
+    for (let attempt = 0; ; attempt++) {
+      await page.keyboard.press('Control+.');
+      try {
+        await action.waitFor({ timeout: 5000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await page.keyboard.press('Escape');
+      }
+    }
     await action.click();
     await page.locator('.monaco-editor .view-line', { hasText: 'https://clinic.example.org/api' }).first().waitFor({ timeout: 15000 });
     lap('quick fix applied in the editor');
