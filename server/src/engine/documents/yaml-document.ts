@@ -140,7 +140,11 @@ const EXPANSION_LIMIT = 2_000_000;
  * gigabytes. Counted on the parser's unexpanded AST, with each anchored node's size computed once.
  */
 function aliasExpansionTooLarge(text: string): boolean {
-  if (!/(^|[\s,[{:-])\*[^\s,\]}]/m.test(text)) return false;
+  // Only texts with both an anchor and an alias in value position are checked (Markdown's `**bold**` in
+  // descriptions is neither), so ordinary specs are not parsed twice.
+  const anchor = /(?::|-|[[{,])[ \t]*&[A-Za-z0-9_.-]+[ \t]*(?:$|[\s,\]}#])/m;
+  const alias = /(?::|-|[[{,])[ \t]*\*[A-Za-z0-9_.-]+[ \t]*(?:$|[,\]}#])/m;
+  if (!anchor.test(text) || !alias.test(text)) return false;
   let ast: AstNode | undefined;
   try {
     ast = (require('@stoplight/yaml-ast-parser') as { load(text: string): AstNode }).load(text);
