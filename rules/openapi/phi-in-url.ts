@@ -1,7 +1,7 @@
-import type { Operation, Parameter } from '../../server/src/engine/model/api-model';
+import type { ApiModel, Operation, Parameter } from '../../server/src/engine/model/api-model';
 import { isPersonScoped, nameTokens, type PhiMatch } from '../../server/src/engine/phi/phi-classifier';
-import { defineRule } from '../../server/src/engine/rule';
-import { childOf, nodeKey } from '../../server/src/engine/spec-node';
+import { defineRule, type FixSpec } from '../../server/src/engine/rule';
+import { childOf, isPlainObject, nodeKey } from '../../server/src/engine/spec-node';
 
 /** FHIR search parameters that are references or opaque ids: `?patient=123` names a record, not a person's attributes. */
 const FHIR_REFERENCE_PARAMS = new Set(['patient', 'subject', '_id', 'encounter', 'performer', 'requester']);
@@ -73,6 +73,38 @@ function assess(operation: Operation, parameter: Parameter): UrlLeak | undefined
   return { parameter, severity, what: `${match.category}, matches '${match.term}'` };
 }
 
+/**
+ * "Move the criteria into a body": adds `POST <path>/_search` taking the GET operation's query parameters as a
+ * form-encoded body (the FHIR pattern, and AWS HealthLake's advice for PHI searches), with the same security and
+ * responses. The GET stays for compatibility; retiring it is the author's call. OpenAPI 3 only, and only when the
+ * operation is written in the root file (copied `$ref`s stay valid) and `_search` does not exist yet.
+ */
+function searchByPostFix(model: ApiModel, operation: Operation): FixSpec | undefined {
+  if (model.version === '2.0' || operation.method !== 'get' || operation.node.doc !== model.root.doc) return undefined;
+  const paths = childOf(model.root, 'paths');
+  const searchPath = `${operation.path.replace(/\/+$/, '')}/_search`;
+  if (!paths || !isPlainObject(paths.value) || searchPath in paths.value) return undefined;
+  const query = operation.parameters.filter((parameter) => parameter.in === 'query');
+  const properties: Record<string, unknown> = {};
+  for (const parameter of query) {
+    const schema = parameter.schema?.value;
+    properties[parameter.name] = isPlainObject(schema) ? schema : { type: 'string' };
+  }
+  const get = operation.node.value as Record<string, unknown>;
+  const post: Record<string, unknown> = {
+    summary: `Search with the criteria in the body instead of the URL (replaces GET ${operation.path} for PHI)`,
+    ...(typeof get['operationId'] === 'string' ? { operationId: `${get['operationId']}ByPost` } : {}),
+    ...(get['security'] !== undefined ? { security: get['security'] } : {}),
+    requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: { type: 'object', properties } } } },
+    responses: get['responses'] ?? { '200': { description: 'Search results' } },
+  };
+  return {
+    title: `Add POST ${searchPath} taking the search criteria in the body`,
+    safety: 'unsafe',
+    edits: [{ addMember: { object: paths, key: searchPath, value: { post } } }],
+  };
+}
+
 /** Path and query parameters that carry PHI: the URL ends up in access logs, proxies, browser history and Referer headers. */
 export default defineRule({
   meta: {
@@ -111,10 +143,12 @@ export default defineRule({
           : parameter.in === 'query'
             ? ' Move it into a POST request body (a search resource) or a header.'
             : ' Use an opaque, random identifier in the path and keep the real identifier in the body or a header.';
+      const fix = parameter.in === 'query' ? searchByPostFix(model, first) : undefined;
       report({
         node: childOf(parameter.node, 'name') ?? parameter.node,
         part: 'value',
         severity: leak.severity,
+        ...(fix ? { fixes: [fix] } : {}),
         message: `${label}${more} puts PHI in the URL: ${parameter.in} parameter '${parameter.name}' (${leak.what}). URLs are written to access logs, proxy and CDN logs, browser history and Referer headers.${advice}`,
       });
     }
