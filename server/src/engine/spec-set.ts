@@ -93,12 +93,13 @@ export class SpecSet {
     return [this.root, ...[...this.documents.values()].filter((doc) => doc !== this.root)];
   }
 
-  /** Follows `$ref` chains to the node they name; a broken or circular chain stops at the last good node and is recorded. */
+  /**
+   * Follows `$ref` chains to the node they name; a broken or circular chain stops at the last good node.
+   * Broken references are reported by `refCheckVisitor` alone, so what `ref-unresolved` finds does not depend
+   * on which other rules ran and followed which references.
+   */
   deref(node: SpecNode | undefined): SpecNode | undefined {
-    if (!node) return undefined;
-    const { target, problem } = this.follow(node);
-    if (problem) this.recordProblem(problem.node, problem.message);
-    return target;
+    return node ? this.follow(node).target : undefined;
   }
 
   /** Dereferences, then reads a member: the usual step when walking a spec. */
@@ -116,12 +117,19 @@ export class SpecSet {
     return {
       member: (doc, path, key, value) => {
         if (key === 'example' || key === 'x-example') return false;
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+        if (Array.isArray(value)) return true;
+        if (value === null || typeof value !== 'object') return false;
         const ref = (value as Record<string, unknown>)['$ref'];
         if (typeof ref !== 'string') return true;
         const node: SpecNode = { doc, path: [...path], value };
         const outcomeKey = doc.uri + '\u0000' + ref;
-        if (!outcomes.has(outcomeKey)) outcomes.set(outcomeKey, this.follow(node).problem?.message);
+        if (!outcomes.has(outcomeKey)) {
+          // A reference is reported where it is broken: its own target missing, or a chain that loops back.
+          // A good reference to a node that is itself a broken `$ref` is not: that node is reported in its place.
+          const hop = this.resolveRefCached(node, ref);
+          const circular = 'message' in hop ? undefined : this.follow(node).problem?.message;
+          outcomes.set(outcomeKey, 'message' in hop ? hop.message : circular?.startsWith('Circular') ? circular : undefined);
+        }
         const message = outcomes.get(outcomeKey);
         if (message) this.recordProblem(childOf(node, '$ref')!, message);
         return false;
@@ -129,7 +137,7 @@ export class SpecSet {
     };
   }
 
-  /** Broken references recorded so far (by `deref` during the walk of rules, and by `refCheckVisitor`). */
+  /** Broken references found by `refCheckVisitor`. */
   refProblems(): RefProblem[] {
     return [...this.problems.values()];
   }
