@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { allRules } from '../../../rules/index';
 import { ConfigError, findConfigFile, loadConfigFile, resolveConfig, type ResolvedConfig } from '../engine/config';
 import { compareFindings, severityRank, uniqueFindings, type Finding, type Severity } from '../engine/finding';
+import { looksBinary } from '../engine/documents/parse';
 import { lintText } from '../engine/linter';
 import { applyFixes, unifiedDiff } from './apply-fixes';
 import { parseCliArguments, USAGE, UsageError, type CliArguments } from './arguments';
@@ -42,10 +43,6 @@ function loadConfig(args: CliArguments, cwd: string): ResolvedConfig {
   return found ? loadConfigFile(found, allRules) : resolveConfig({}, allRules, cwd);
 }
 
-/** A NUL in the first 8000 characters: the heuristic git and grep use for binary files. */
-function looksBinary(text: string): boolean {
-  return text.slice(0, 8000).includes('\u0000');
-}
 
 /** Runs the CLI and returns its exit code: 0 clean, 1 failing findings, 2 usage/config/internal error. */
 export async function runCli(argv: readonly string[], io: CliEnvironment): Promise<number> {
@@ -83,6 +80,8 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
   const maxBytes = config.settings.load?.maxFileBytes ?? 100 * 1024 * 1024;
   const findings: Finding[] = [];
   const lintedFiles = new Set<string>();
+  /** The files each linted spec read, so --fix re-lints only the specs a fix touched. */
+  const filesOfTarget = new Map<string, readonly string[]>();
   for (const target of targets) {
     const display = path.relative(io.cwd, target.filePath) || target.filePath;
     try {
@@ -102,7 +101,10 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
         io.stderr(`healthlint: internal error in rule ${failure.ruleId} on ${display}: ${failure.message}\n`);
         internalError = true;
       }
-      if (result.status === 'spec') for (const file of result.files) lintedFiles.add(file);
+      if (result.status === 'spec') {
+        for (const file of result.files) lintedFiles.add(file);
+        filesOfTarget.set(target.filePath, result.files);
+      }
       findings.push(...result.findings);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -127,7 +129,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     if (outcome.changed.size > 0) {
       const changedFiles = new Set(outcome.changed.keys());
       remaining = remaining.filter((finding) => !changedFiles.has(finding.uri));
-      for (const target of targets.filter((candidate) => lintedFiles.has(candidate.filePath) || changedFiles.has(candidate.filePath))) {
+      for (const target of targets.filter((candidate) => (filesOfTarget.get(candidate.filePath) ?? []).some((file) => changedFiles.has(file)))) {
         const result = await lintText(target.filePath, await fs.readFile(target.filePath, 'utf8'), config.settings, target.explicit);
         remaining.push(...result.findings.filter((finding) => changedFiles.has(finding.uri)));
       }

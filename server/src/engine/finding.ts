@@ -1,7 +1,6 @@
 import type { SourceRange } from './source-range';
 
 export type Severity = 'error' | 'warning' | 'info';
-export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
 /** What kind of weakness a finding is; `syntax` is for files that cannot be read as a spec at all. */
 export type Category = 'authentication' | 'transport' | 'scope' | 'phi-exposure' | 'availability' | 'secrets' | 'crypto' | 'syntax';

@@ -17,11 +17,6 @@ export function parseJsonPointer(pointer: string): string[] {
     .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-/** Encodes path segments as a JSON pointer (`/paths/~1patients~1{id}/get`). */
-export function formatJsonPointer(path: JsonPath): string {
-  return path.map((segment) => '/' + String(segment).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
-}
-
 /** Reads the value at a path, or undefined when any segment is missing. */
 export function valueAtPath(root: unknown, path: JsonPath): unknown {
   let current: unknown = root;

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceDocument } from './documents/source-document';
-import { parseSourceText } from './documents/parse';
+import { looksBinary, parseSourceText } from './documents/parse';
 import { parseJsonPointer, valueAtPath } from './json-pointer';
 import type { MemberVisitor } from './member-walk';
 import { childOf, isPlainObject, nodeKey, type SpecNode } from './spec-node';
@@ -102,11 +102,6 @@ export class SpecSet {
     return node ? this.follow(node).target : undefined;
   }
 
-  /** Dereferences, then reads a member: the usual step when walking a spec. */
-  get(node: SpecNode | undefined, key: string | number): SpecNode | undefined {
-    return this.deref(childOf(this.deref(node), key));
-  }
-
   /**
    * A visitor for the shared member walk that follows every `$ref` of every loaded file, each distinct
    * reference text once per file, and records the broken ones at their own `$ref` value.
@@ -202,10 +197,6 @@ function mayHaveExternalRefs(text: string): boolean {
   return /["']?\$ref["']?\s*:\s*["']?(?!#)[^\s"'#]/.test(text);
 }
 
-function looksBinary(bytes: Buffer): boolean {
-  return bytes.subarray(0, 8000).includes(0);
-}
-
 /**
  * Loads every file a spec references. The crawl itself is `@apidevtools/json-schema-ref-parser`'s
  * (relative paths, URL resolution, cycles between files, optional HTTP); our resolver and parser
@@ -230,9 +221,9 @@ export async function loadSpecSet(root: SourceDocument, options: SpecLoadOptions
         if (readText) return await readText(filePath);
         const stat = await fs.stat(filePath);
         if (stat.size > maxBytes) throw new Error(`file is larger than ${Math.round(maxBytes / 1048576)} MB`);
-        const bytes = await fs.readFile(filePath);
-        if (looksBinary(bytes)) throw new Error('binary file');
-        return bytes.toString('utf8');
+        const text = await fs.readFile(filePath, 'utf8');
+        if (looksBinary(text)) throw new Error('binary file');
+        return text;
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         failures.set(filePath, code === 'ENOENT' ? 'file not found' : code ? `cannot read file (${code})` : (error as Error).message);

@@ -29,3 +29,8 @@ export function isOpenApiRoot(value: unknown): boolean {
 export function mayBeOpenApiText(text: string): boolean {
   return /["']?(openapi|swagger)["']?\s*:/.test(text);
 }
+
+/** A NUL in the first 8000 characters: the heuristic git and grep use for binary files. */
+export function looksBinary(text: string): boolean {
+  return text.slice(0, 8000).includes('\u0000');
+}

@@ -142,7 +142,7 @@ class ModelBuilder {
   // --- security ------------------------------------------------------------
 
   private securitySchemes(root: SpecNode): Map<string, SecurityScheme> {
-    const container = this.version === '2.0' ? childOf(root, 'securityDefinitions') : this.specs.get(root, 'components') && childOf(this.specs.deref(childOf(root, 'components')), 'securitySchemes');
+    const container = this.version === '2.0' ? childOf(root, 'securityDefinitions') : childOf(this.specs.deref(childOf(root, 'components')), 'securitySchemes');
     const schemes = new Map<string, SecurityScheme>();
     for (const [name, declaration] of entriesOf(this.specs.deref(container))) {
       const node = this.specs.deref(declaration);
