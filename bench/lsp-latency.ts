@@ -4,6 +4,7 @@
  * notification to the diagnostics for that document version. Reports p50/p95 (raw, and without the server's
  * fixed debounce) and the server's resident memory every 20 edits.
  * Usage: node out/bench/lsp-latency.js <spec> [edits=200]
+ * `LSP_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` passes Node options to the server (to profile it).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -13,9 +14,11 @@ import {
   createProtocolConnection,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
+  ExitNotification,
   InitializedNotification,
   InitializeRequest,
   PublishDiagnosticsNotification,
+  ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
@@ -37,7 +40,8 @@ function percentile(values: number[], p: number): number {
 }
 
 (async () => {
-  const server = spawn(process.execPath, [serverBin, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const nodeArgs = process.env.LSP_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const server = spawn(process.execPath, [...nodeArgs, serverBin, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
   const waiters = new Map<number, (at: number) => void>();
   const uri = pathToFileURL(spec).toString();
@@ -51,9 +55,10 @@ function percentile(values: number[], p: number): number {
   await connection.sendNotification(InitializedNotification.type, {});
   const text = readFileSync(spec, 'utf8');
   const lines = text.split('\n');
-  // An edit point inside a description, so every edit keeps the document valid and the findings unchanged.
-  const line = Math.max(0, lines.findIndex((candidate) => /^\s*description:\s*\S/.test(candidate)));
-  const character = lines[line]!.length;
+  // An edit point inside a description's text (YAML or JSON), so every edit changes the spec's value, keeps the
+  // document valid and leaves the findings as they were.
+  const line = Math.max(0, lines.findIndex((candidate) => /^\s*(description:\s*\S|"description":\s*"[^"\\]*\S")/.test(candidate)));
+  const character = /"description":/.test(lines[line]!) ? lines[line]!.lastIndexOf('"') : lines[line]!.length;
   const diagnosticsFor = (version: number) => new Promise<number>((resolve) => waiters.set(version, resolve));
   const opened = diagnosticsFor(1);
   const openStart = performance.now();
@@ -78,10 +83,13 @@ function percentile(values: number[], p: number): number {
     if ((index + 1) % 20 === 0) memory.push(rssMb(server.pid!));
   }
   const net = latencies.map((value) => Math.max(0, value - DEBOUNCE_MS));
+  if (process.env.LSP_LATENCIES) console.log(net.map((value) => value.toFixed(0)).join(" "));
   console.log(`${path.basename(spec)} (${(text.length / 1e6).toFixed(2)} MB): first lint ${firstLint.toFixed(0)} ms; ${edits} one-character edits`);
   console.log(`  change -> diagnostics: p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms (includes the ${DEBOUNCE_MS} ms debounce)`);
   console.log(`  re-lint after the debounce: p50 ${percentile(net, 50).toFixed(0)} ms, p95 ${percentile(net, 95).toFixed(0)} ms`);
   console.log(`  server RSS every 20 edits (MB): ${memory.map((value) => value.toFixed(0)).join(' ')}`);
+  // A clean shutdown, so a profiling server writes its profile.
+  await connection.sendRequest(ShutdownRequest.type);
+  await connection.sendNotification(ExitNotification.type);
   connection.dispose();
-  server.kill();
 })();

@@ -61,7 +61,7 @@ export async function lintText(uri: string, text: string, settings: LintSettings
   // Files found by walking a folder are parsed only if they can be a spec: a Kubernetes manifest or a
   // hostile YAML file elsewhere in the repository costs nothing and cannot stall the run.
   if (!assumeSpec && !mayBeOpenApiText(text)) return { uri, status: 'not-spec', findings: [], ruleFailures: [], files: [uri] };
-  const parsed = parseSourceText(uri, text);
+  const parsed = settings.load?.documents ? settings.load.documents.parse(uri, text) : parseSourceText(uri, text);
   if ('failure' in parsed) {
     const parseError = settings.engineRules.get('parse-error');
     if (!parseError) return { uri, status: 'invalid', findings: [], ruleFailures: [], files: [uri] };

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DocumentCache } from './documents/document-cache';
 import type { SourceDocument } from './documents/source-document';
 import { looksBinary, parseSourceText } from './documents/parse';
 import { parseJsonPointer, valueAtPath } from './json-pointer';
@@ -19,6 +20,8 @@ export interface SpecLoadOptions {
   /** Reads a local file; lets the language server supply unsaved editor text. */
   readonly readText?: (filePath: string) => Promise<string>;
   readonly maxFileBytes?: number;
+  /** Parses through a cache of the previous parses (the language server's), instead of from scratch. */
+  readonly documents?: DocumentCache;
 }
 
 const MAX_REF_HOPS = 64;
@@ -244,7 +247,7 @@ export async function loadSpecSet(root: SourceDocument, options: SpecLoadOptions
       }
       if (uri === root.uri) return root.value;
       const text = typeof file.data === 'string' ? file.data : file.data.toString('utf8');
-      const result = parseSourceText(uri, text);
+      const result = options.documents ? options.documents.parse(uri, text) : parseSourceText(uri, text);
       if ('failure' in result) {
         const where = result.failure.range.start;
         failures.set(uri, `${result.failure.message} at line ${where.line + 1}`);

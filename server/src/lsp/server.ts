@@ -15,6 +15,7 @@ import {
 } from 'vscode-languageserver/node';
 import { allRules, ruleById } from '../../../rules/index';
 import { CONFIG_FILE_NAMES, ConfigError, findConfigFile, loadConfigFile, resolveConfig, type ResolvedConfig } from '../engine/config';
+import { DocumentCache } from '../engine/documents/document-cache';
 import { lintText, type LintFileResult } from '../engine/linter';
 import { collectTargets } from '../workspace/file-walker';
 import { docsSection, ruleDocs } from '../rule-docs';
@@ -64,6 +65,8 @@ export function startServer(connection: Connection): void {
   /** root document uri → (file uri → diagnostics found while linting that root). */
   const resultsByRoot = new Map<string, Map<string, Diagnostic[]>>();
   const reportedRuleFailures = new Set<string>();
+  /** The last parse of each linted file: a keystroke re-parses only what it changed. */
+  const parsedDocuments = new DocumentCache();
   let watchFiles = false;
   /** From the client's settings: a config file for every document, and whether to lint while typing or on save. */
   let configPath: string | undefined;
@@ -121,7 +124,7 @@ export function startServer(connection: Connection): void {
       return setResults(uri, undefined);
     }
     try {
-      const result = await lintText(filePath, text, { ...config.settings, load: { ...config.settings.load, readText } });
+      const result = await lintText(filePath, text, { ...config.settings, load: { ...config.settings.load, readText, documents: parsedDocuments } });
       // Never publish diagnostics older than the document: a newer edit has its own lint scheduled.
       if (documents.get(uri)?.version !== version) return;
       for (const failure of result.ruleFailures) {
@@ -190,6 +193,7 @@ export function startServer(connection: Connection): void {
   });
   documents.onDidClose((event) => {
     clearTimeout(timers.get(event.document.uri));
+    if (event.document.uri.startsWith('file:')) parsedDocuments.forget(fileURLToPath(event.document.uri));
     setResults(event.document.uri, undefined);
     // Roots that used the closed file's unsaved text now read it from disk.
     for (const root of dependentRoots(event.document.uri)) schedule(root);

@@ -7,14 +7,18 @@ import { parseYamlDocument } from './yaml-document';
  * anything else is YAML (a superset of JSON).
  */
 export function parseSourceText(uri: string, rawText: string): ParseResult {
-  // A byte-order mark is not content: editors hide it and positions (LSP, SARIF) count from after it.
-  const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
+  const text = withoutByteOrderMark(rawText);
   const firstChar = text.trimStart().charAt(0);
   if (/\.json$/i.test(uri) || firstChar === '{' || firstChar === '[') {
     const json = parseJsonDocument(uri, text);
     if ('document' in json || /\.json$/i.test(uri)) return json;
   }
   return parseYamlDocument(uri, text);
+}
+
+/** A byte-order mark is not content: editors hide it and positions (LSP, SARIF) count from after it. */
+export function withoutByteOrderMark(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** True when the root is an OpenAPI or Swagger description: detection by content, never by file name. */

@@ -3,27 +3,32 @@ import { LineIndex, type SourceRange } from '../source-range';
 import type { LocateRequest, Located, ParseResult, SourceDocument } from './source-document';
 
 /** `@stoplight/yaml` node kinds (its `Kind` enum), kept here so the hot locate loop needs no import. */
-const SCALAR = 0;
-const MAP = 2;
-const SEQ = 3;
-const ANCHOR_REF = 4;
+export const SCALAR = 0;
+export const MAPPING = 1;
+export const MAP = 2;
+export const SEQ = 3;
+export const ANCHOR_REF = 4;
 
-type AstNode = YAMLNode & {
-  mappings?: { key: AstNode; value: AstNode | null; startPosition: number; endPosition: number }[];
+export type AstNode = YAMLNode & {
+  mappings?: AstMapping[];
   items?: (AstNode | null)[];
   value?: unknown;
+  anchorId?: string;
 };
 
+export type AstMapping = { key: AstNode; value: AstNode | null; startPosition: number; endPosition: number; kind: number; parent: AstNode | null };
+
 /** Loaded on first use: a run over JSON specs never pays for it. */
-function yamlLibrary(): typeof import('@stoplight/yaml') {
+export function yamlLibrary(): typeof import('@stoplight/yaml') {
   return require('@stoplight/yaml') as typeof import('@stoplight/yaml');
 }
 
-class YamlSourceDocument implements SourceDocument {
+export class YamlSourceDocument implements SourceDocument {
   readonly format = 'yaml' as const;
   readonly lines: LineIndex;
 
-  constructor(readonly uri: string, readonly text: string, readonly value: unknown, private readonly ast: AstNode | undefined) {
+  /** `ast` is shared with the document an incremental re-parse makes from this one (see `yaml-reparse.ts`). */
+  constructor(readonly uri: string, readonly text: string, readonly value: unknown, readonly ast: AstNode | undefined) {
     this.lines = new LineIndex(text);
   }
 
@@ -107,7 +112,7 @@ export function parseYamlDocument(uri: string, text: string): ParseResult {
   }
   let result: YamlParserResult<unknown>;
   try {
-    result = yamlLibrary().parseWithPointers(text, { mergeKeys: true, ignoreDuplicateKeys: true });
+    result = yamlLibrary().parseWithPointers(text, YAML_OPTIONS);
   } catch (error) {
     const message = error instanceof RangeError ? 'nesting too deep to parse' : describeYamlError((error as Error).message);
     return { failure: { message: `Invalid YAML: ${message}`, range: lines.rangeOf(0, Math.min(1, text.length)) } };
@@ -122,6 +127,9 @@ export function parseYamlDocument(uri: string, text: string): ParseResult {
   }
   return { document: new YamlSourceDocument(uri, text, result.data, (result.ast as AstNode | undefined) ?? undefined) };
 }
+
+/** Merge keys honoured, duplicate keys tolerated (the last wins). */
+export const YAML_OPTIONS = { mergeKeys: true, ignoreDuplicateKeys: true } as const;
 
 /** Parser messages can quote a token, tag or alias name of the file (possible PHI): keep only the description. */
 function describeYamlError(message: string): string {

@@ -1,0 +1,133 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { DocumentCache } from '../../server/src/engine/documents/document-cache';
+import { parseSourceText } from '../../server/src/engine/documents/parse';
+import type { SourceDocument } from '../../server/src/engine/documents/source-document';
+import { textChange } from '../../server/src/engine/documents/text-change';
+import { YamlSourceDocument, type AstNode } from '../../server/src/engine/documents/yaml-document';
+import { reparseYamlAfterEdit } from '../../server/src/engine/documents/yaml-reparse';
+
+const repo = path.resolve(__dirname, '..', '..', '..');
+/** Every YAML construct the re-parse must either handle or hand over to a full parse. */
+const TRICKY = `openapi: 3.0.3 # comment
+info: {title: "Flow: style", version: '1'}
+x-defaults: &defaults
+  limit: 10
+  note: >-
+    folded text
+    over lines
+paths:
+  /patients/{id}:
+    get:
+      description: |
+        Literal block
+          with indentation
+      parameters:
+      - name: id
+        in: path
+        required: true
+      - {name: q, in: query}
+      x-merged:
+        <<: *defaults
+        limit: 20
+      tags: [a, b, "c d"]
+      responses:
+        '200':
+          description: "quoted: text"   # trailing comment
+        201: {description: created}
+      summary: plain
+        continued plain scalar
+---
+`.replace(/---\n$/, '');
+
+const specs: { name: string; text: string }[] = [
+  ...[path.join(repo, 'examples', 'vitalink-wearables', 'openapi.yaml'), path.join(repo, 'examples', 'clean-telehealth', 'openapi.yaml'), path.join(repo, '..', 'shared', 'corpus', 'specs', 'health', 'nhs-immunisation-fhir-api.yaml')]
+    .filter((file) => existsSync(file))
+    .map((file) => ({ name: path.relative(repo, file), text: readFileSync(file, 'utf8') })),
+  { name: 'tricky.yaml', text: TRICKY },
+];
+
+/** The AST as plain data: kinds, positions, scalar values, keys; alias targets are not followed. */
+function shape(node: AstNode | null | undefined): unknown {
+  if (!node) return null;
+  const base = [node.kind, node.startPosition, node.endPosition];
+  if (node.kind === 0) return [...base, node.value];
+  if (node.kind === 2) return [...base, (node.mappings ?? []).map((mapping) => [mapping.startPosition, mapping.endPosition, shape(mapping.key), shape(mapping.value)])];
+  if (node.kind === 3) return [...base, (node.items ?? []).map(shape)];
+  return base;
+}
+
+function fullParse(text: string): SourceDocument | undefined {
+  const result = parseSourceText('x.yaml', text);
+  return 'document' in result ? result.document : undefined;
+}
+
+/** A deterministic pseudo-random sequence (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const TYPED = ['a', 'Z', ' ', '1', ':', '#', '"', "'", '-', '|', '>', '{', '}', '[', ']', ',', '&', '*', '!', '?', '%', '\t', '@', '`', '~', 'é'];
+
+describe('engine: incremental YAML re-parse', () => {
+  for (const spec of specs) {
+    it(`equals a full parse after random one-line edits of ${spec.name}`, function () {
+      this.timeout(60_000);
+      const next = random(spec.text.length);
+      const original = spec.text;
+      let incrementalCount = 0;
+      const rounds = original.length > 50_000 ? 80 : 300;
+      for (let round = 0; round < rounds; round++) {
+        const previous = fullParse(original) as YamlSourceDocument;
+        const offset = Math.floor(next() * original.length);
+        const deleting = next() < 0.35 && original[offset] !== '\n';
+        const inserted = deleting ? '' : TYPED[Math.floor(next() * TYPED.length)]!;
+        const edited = original.slice(0, offset) + inserted + original.slice(offset + (deleting ? 1 : 0));
+        const change = textChange(original, edited);
+        if (!change) continue;
+        const expected = fullParse(edited) as YamlSourceDocument | undefined;
+        const incremental = reparseYamlAfterEdit(previous, edited, change);
+        if (!incremental) continue;
+        incrementalCount++;
+        const where = `edit at ${offset} (${JSON.stringify(inserted || 'delete')})`;
+        assert.ok(expected, `${where}: the full parse fails, so the incremental one must give up`);
+        assert.deepEqual(incremental.value, expected.value, where);
+        assert.deepEqual(shape(incremental.ast), shape(expected.ast), where);
+      }
+      // Most random keystrokes land in descriptions and values: the fast path must actually be taken.
+      assert.ok(incrementalCount > rounds / 5, `only ${incrementalCount} of ${rounds} edits were re-parsed incrementally`);
+    });
+  }
+
+  it('the cache returns the same document for unchanged text and re-parses an edited entry only', () => {
+    const cache = new DocumentCache();
+    const text = 'openapi: 3.0.3\ninfo:\n  title: T\n  version: "1"\npaths:\n  /a:\n    get:\n      description: old words\n      responses: {}\n';
+    const first = cache.parse('/w/spec.yaml', text);
+    assert.ok('document' in first);
+    assert.equal((cache.parse('/w/spec.yaml', text) as { document: SourceDocument }).document, first.document);
+    const edited = text.replace('old words', 'new words here');
+    const second = cache.parse('/w/spec.yaml', edited);
+    assert.ok('document' in second);
+    assert.deepEqual(second.document.value, fullParse(edited)!.value);
+    // The unchanged parts are shared with the previous value; the edited path was copied.
+    const before = first.document.value as { info: object; paths: object };
+    const after = second.document.value as { info: object; paths: object };
+    assert.equal(after.info, before.info);
+    assert.notEqual(after.paths, before.paths);
+    assert.deepEqual(second.document.locateAll([{ path: ['paths', '/a', 'get', 'responses'], part: 'key' }])[0]!.range.start, { line: 8, character: 6 });
+  });
+
+  it('falls back to a full parse when an edit breaks the entry, and reports the error', () => {
+    const cache = new DocumentCache();
+    const text = 'openapi: 3.0.3\ninfo:\n  title: T\n  version: "1"\npaths: {}\n';
+    cache.parse('/w/s.yaml', text);
+    const broken = cache.parse('/w/s.yaml', text.replace('title: T', 'title: "T'));
+    assert.ok('failure' in broken);
+  });
+});
