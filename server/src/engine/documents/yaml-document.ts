@@ -14,9 +14,26 @@ export type AstNode = YAMLNode & {
   items?: (AstNode | null)[];
   value?: unknown;
   anchorId?: string;
+  /** How many of the document's `shifts` the stored positions already include (absent: none). */
+  epoch?: number;
 };
 
-export type AstMapping = { key: AstNode; value: AstNode | null; startPosition: number; endPosition: number; kind: number; parent: AstNode | null };
+/**
+ * Positions after `at` moved by `delta`: an edit an incremental re-parse did not apply to every node of the AST
+ * (most nodes follow the edit; rewriting them all would cost more than the re-parse). Applied when read.
+ */
+export interface PositionShift {
+  readonly at: number;
+  readonly delta: number;
+}
+
+/** A stored position in current coordinates: the shifts recorded after the node's epoch, applied in order. */
+export function shiftedPosition(position: number, epoch: number, shifts: readonly PositionShift[]): number {
+  for (let index = epoch; index < shifts.length; index++) if (position > shifts[index]!.at) position += shifts[index]!.delta;
+  return position;
+}
+
+export type AstMapping = { key: AstNode; value: AstNode | null; startPosition: number; endPosition: number; kind: number; parent: AstNode | null; epoch?: number };
 
 /** Loaded on first use: a run over JSON specs never pays for it. */
 export function yamlLibrary(): typeof import('@stoplight/yaml') {
@@ -28,8 +45,23 @@ export class YamlSourceDocument implements SourceDocument {
   readonly lines: LineIndex;
 
   /** `ast` is shared with the document an incremental re-parse makes from this one (see `yaml-reparse.ts`). */
-  constructor(readonly uri: string, readonly text: string, readonly value: unknown, readonly ast: AstNode | undefined) {
+  constructor(
+    readonly uri: string,
+    readonly text: string,
+    readonly value: unknown,
+    readonly ast: AstNode | undefined,
+    readonly shifts: readonly PositionShift[] = [],
+  ) {
     this.lines = new LineIndex(text);
+  }
+
+  /** Where a node of `ast` starts in `text`. */
+  startOf(node: { startPosition: number; epoch?: number }): number {
+    return shiftedPosition(node.startPosition, node.epoch ?? 0, this.shifts);
+  }
+
+  endOf(node: { endPosition: number; epoch?: number }): number {
+    return shiftedPosition(node.endPosition, node.epoch ?? 0, this.shifts);
   }
 
   locateAll(requests: readonly LocateRequest[]): Located[] {
@@ -62,7 +94,8 @@ export class YamlSourceDocument implements SourceDocument {
 
   private rangeOfNode(node: AstNode | undefined): SourceRange {
     if (!node) return this.lines.rangeOf(0, 0);
-    return this.lines.rangeOf(node.startPosition, Math.max(node.endPosition, node.startPosition));
+    const start = this.startOf(node);
+    return this.lines.rangeOf(start, Math.max(this.endOf(node), start));
   }
 }
 

@@ -1,5 +1,5 @@
 import type { TextChange } from './text-change';
-import { ANCHOR_REF, MAP, MAPPING, SCALAR, SEQ, YAML_OPTIONS, YamlSourceDocument, yamlLibrary, type AstMapping, type AstNode } from './yaml-document';
+import { ANCHOR_REF, MAP, MAPPING, SCALAR, SEQ, YAML_OPTIONS, YamlSourceDocument, shiftedPosition, yamlLibrary, type AstMapping, type AstNode, type PositionShift } from './yaml-document';
 
 /**
  * Incremental YAML re-parse for an edit on one line (a keystroke in a description, a value, a comment): only the
@@ -13,30 +13,38 @@ import { ANCHOR_REF, MAP, MAPPING, SCALAR, SEQ, YAML_OPTIONS, YamlSourceDocument
  * block scalars, a changed key, any parse error) returns undefined: the caller parses the whole text.
  * A test compares the two on random edits of real specs.
  *
- * The previous document's AST is updated in place (positions after the edit shift) and handed to the new
- * document: the previous document must not be used to locate nodes afterwards.
+ * The previous document's AST is updated in place and handed to the new document, so the previous document must
+ * not be used to locate nodes afterwards. Nodes after the edit are not rewritten: the new document records the
+ * edit as a position shift applied when a position is read (see `PositionShift`); every `MAX_PENDING_SHIFTS`
+ * edits, the shifts are applied to the whole tree once.
  */
 export function reparseYamlAfterEdit(previous: YamlSourceDocument, text: string, change: TextChange): YamlSourceDocument | undefined {
   const root = previous.ast;
   const oldText = previous.text;
   if (!root || root.kind !== MAP) return undefined;
   if (/[\r\n]/.test(change.removedText) || /[\r\n]/.test(change.insertedText)) return undefined;
-  const found = innermostBlockEntry(root, oldText, change.start, change.start + change.removedText.length);
+  const found = innermostBlockEntry(previous, change.start, change.start + change.removedText.length);
   if (!found) return undefined;
   const { mapping, path } = found;
-  const entryStart = oldText.lastIndexOf('\n', mapping.key.startPosition - 1) + 1;
-  const extent = entryExtent(oldText, mapping);
+  const keyStart = previous.startOf(mapping.key);
+  const entryStart = oldText.lastIndexOf('\n', keyStart - 1) + 1;
+  const extent = entryExtent(previous, mapping);
   const editEnd = change.start + change.removedText.length;
-  if (!extent || change.start <= mapping.key.startPosition || editEnd > extent.end) return undefined;
+  if (!extent || change.start <= keyStart || editEnd > extent.end) return undefined;
   const delta = change.insertedText.length - change.removedText.length;
   const oldSnippet = oldText.slice(entryStart, extent.contextEnd);
   const snippet = text.slice(entryStart, extent.contextEnd + delta);
   if (!safeToParseAlone(oldSnippet) || !safeToParseAlone(snippet) || hasAnchorsOrAliases(mapping.value)) return undefined;
-  // The line after the entry ends it in the file; a sibling key after the snippet ends it the same way alone
-  // (where a block scalar ends depends on what follows it).
-  const followed = extent.contextEnd < oldText.length;
-  const indentation = mapping.key.startPosition - entryStart;
-  const parseText = followed ? `${snippet}${' '.repeat(indentation)}${SENTINEL_KEY}: 0\n` : snippet;
+  // Where the parser ends a collection or block scalar depends on the line after it (a block sequence even ends
+  // after that line's indentation), so the snippet is followed by a key at exactly that line's indentation:
+  // a sibling, or, when the next line belongs to an outer mapping, a sibling of a wrapper around the entry.
+  const indentation = keyStart - entryStart;
+  const followed = extent.nextIndentation !== undefined;
+  const nextIndentation = extent.nextIndentation ?? indentation;
+  if (nextIndentation > indentation) return undefined;
+  const wrapped = nextIndentation < indentation;
+  const prefix = wrapped ? `${' '.repeat(nextIndentation)}${WRAPPER_KEY}:\n` : '';
+  const parseText = `${prefix}${snippet}${followed ? `${' '.repeat(nextIndentation)}${SENTINEL_KEY}: 0\n` : ''}`;
 
   let parsed: ReturnType<ReturnType<typeof yamlLibrary>['parseWithPointers']>;
   try {
@@ -44,31 +52,46 @@ export function reparseYamlAfterEdit(previous: YamlSourceDocument, text: string,
   } catch {
     return undefined;
   }
-  const entryRoot = parsed.ast as AstNode | undefined;
-  const expectedEntries = followed ? 2 : 1;
-  if (parsed.diagnostics.length > 0 || !entryRoot || entryRoot.kind !== MAP || entryRoot.mappings?.length !== expectedEntries) return undefined;
-  if (followed && keyText(entryRoot.mappings[1]!.key) !== SENTINEL_KEY) return undefined;
+  const parsedRoot = parsed.ast as AstNode | undefined;
+  if (parsed.diagnostics.length > 0 || !parsedRoot || parsedRoot.kind !== MAP || parsedRoot.mappings?.length !== (followed ? 2 : 1)) return undefined;
+  if (followed && keyText(parsedRoot.mappings[1]!.key) !== SENTINEL_KEY) return undefined;
+  const entryRoot = wrapped ? parsedRoot.mappings[0]!.value : parsedRoot;
+  if (wrapped && keyText(parsedRoot.mappings[0]!.key) !== WRAPPER_KEY) return undefined;
+  if (!entryRoot || entryRoot.kind !== MAP || (wrapped && entryRoot.mappings?.length !== 1)) return undefined;
   const replacement = entryRoot.mappings[0]!;
   const key = keyText(mapping.key);
   if (replacement.key?.kind !== SCALAR || keyText(replacement.key) !== key || hasAnchorsOrAliases(replacement.value)) return undefined;
-  const data = parsed.data as Record<string, unknown> | undefined;
-  if (!data || !Object.prototype.hasOwnProperty.call(data, key)) return undefined;
+  const parsedData = parsed.data as Record<string, unknown> | undefined;
+  const data = (wrapped ? parsedData?.[WRAPPER_KEY] : parsedData) as Record<string, unknown> | undefined;
+  if (!data || typeof data !== 'object' || !Object.prototype.hasOwnProperty.call(data, key)) return undefined;
   const value = setAtPath(previous.value, [...path, key], data[key]);
   if (value === undefined) return undefined;
 
-  // Splice: the new entry's positions are relative to the snippet; everything after the edit moves by `delta`;
-  // the containers the entry ends (it was their last member) end where it now ends.
-  const oldEnd = mapping.endPosition > editEnd ? mapping.endPosition + delta : mapping.endPosition;
-  if (delta !== 0) shiftPositions(root, editEnd, delta, mapping);
-  shiftPositions(replacement as unknown as AstNode, -1, entryStart, undefined);
+  // Splice: the new entry's nodes are placed in the new text and marked current; nodes after the edit move by
+  // `delta` when read; the containers the entry ends (it was their last member) end where it now ends.
+  const oldEnd = previous.endOf(mapping);
+  const moved = (position: number) => (position > editEnd ? position + delta : position);
+  const shifts: PositionShift[] = delta === 0 ? [...previous.shifts] : [...previous.shifts, { at: editEnd, delta }];
+  const epoch = shifts.length;
+  placeSubtree(replacement as unknown as AstNode, entryStart - prefix.length, epoch);
   const parent = mapping.parent!;
   replacement.parent = parent;
   parent.mappings![parent.mappings!.indexOf(mapping)] = replacement;
   for (let container: AstNode | null = parent; container; container = (container.parent as AstNode | null) ?? null) {
-    if (container.endPosition === oldEnd) container.endPosition = replacement.endPosition;
+    const end = previous.endOf(container);
+    container.startPosition = moved(previous.startOf(container));
+    container.endPosition = end === oldEnd ? replacement.endPosition : moved(end);
+    container.epoch = epoch;
   }
-  return new YamlSourceDocument(previous.uri, text, value, root);
+  if (shifts.length > MAX_PENDING_SHIFTS) {
+    applyShifts(root, shifts);
+    shifts.length = 0;
+  }
+  return new YamlSourceDocument(previous.uri, text, value, root, shifts);
 }
+
+/** Edits recorded as position shifts before they are applied to the whole tree. */
+const MAX_PENDING_SHIFTS = 32;
 
 /** The text of a mapping key as the parsed value has it (`@stoplight/yaml` converts a key as a scalar, then to text). */
 function keyText(key: AstNode): string {
@@ -93,18 +116,20 @@ function keyText(key: AstNode): string {
  * starts its line, in a block mapping reached through block mappings only (sequence items are not descended into:
  * their first entry shares its line with `- `), with no merge key, duplicate key or anchor on the way.
  */
-function innermostBlockEntry(root: AstNode, text: string, start: number, end: number): { mapping: AstMapping; path: string[] } | undefined {
+function innermostBlockEntry(doc: YamlSourceDocument, start: number, end: number): { mapping: AstMapping; path: string[] } | undefined {
+  const text = doc.text;
   let best: { mapping: AstMapping; path: string[] } | undefined;
-  let map: AstNode | null = root;
+  let map: AstNode | null | undefined = doc.ast;
   const path: string[] = [];
-  while (map && map.kind === MAP && !map.anchorId && text.charCodeAt(map.startPosition) !== 0x7b /* { */) {
+  while (map && map.kind === MAP && !map.anchorId && text.charCodeAt(doc.startOf(map)) !== 0x7b /* { */) {
     const mappings: AstMapping[] = map.mappings ?? [];
-    const containing: AstMapping | undefined = mappings.find((mapping) => mapping.key && mapping.key.startPosition < start && end <= (mapping.value ?? mapping.key).endPosition);
+    const containing: AstMapping | undefined = mappings.find((mapping) => mapping.key && doc.startOf(mapping.key) < start && end <= doc.endOf(mapping.value ?? mapping.key));
     if (!containing || containing.key.kind !== SCALAR) break;
     const key = keyText(containing.key);
     if (key === '<<' || key === '__proto__' || mappings.some((other) => other !== containing && (other.key?.kind !== SCALAR || keyText(other.key) === key || keyText(other.key) === '<<'))) break;
-    const lineStart = text.lastIndexOf('\n', containing.key.startPosition - 1) + 1;
-    if (!/^ *$/.test(text.slice(lineStart, containing.key.startPosition))) break;
+    const keyStart = doc.startOf(containing.key);
+    const lineStart = text.lastIndexOf('\n', keyStart - 1) + 1;
+    if (!/^ *$/.test(text.slice(lineStart, keyStart))) break;
     best = { mapping: containing, path: [...path] };
     path.push(key);
     map = containing.value;
@@ -113,16 +138,19 @@ function innermostBlockEntry(root: AstNode, text: string, start: number, end: nu
 }
 
 const SENTINEL_KEY = 'x-healthlint-entry-end';
+const WRAPPER_KEY = 'x-healthlint-entry-parent';
 
 /**
  * Where an entry's text ends: `end`, the end of the line its value ends on, when the rest of that line is blank
  * or a comment (otherwise, e.g. `}` of a flow collection, undefined); `contextEnd`, the start of the next line
- * that is not blank (blank lines after a block scalar can belong to it).
+ * that is neither blank nor a comment (blank lines after a block scalar can belong to it), and that line's
+ * indentation (undefined at the end of the text).
  */
-function entryExtent(text: string, mapping: AstMapping): { end: number; contextEnd: number } | undefined {
+function entryExtent(doc: YamlSourceDocument, mapping: AstMapping): { end: number; contextEnd: number; nextIndentation?: number } | undefined {
+  const text = doc.text;
   const last = mapping.value ?? mapping.key;
   if (last.kind === ANCHOR_REF) return undefined;
-  const valueEnd = last.endPosition;
+  const valueEnd = doc.endOf(last);
   let end: number;
   if (valueEnd > 0 && text.charCodeAt(valueEnd - 1) === 0x0a) end = valueEnd - 1;
   else {
@@ -130,14 +158,20 @@ function entryExtent(text: string, mapping: AstMapping): { end: number; contextE
     end = lineEnd === -1 ? text.length : lineEnd;
     if (!/^[ \t]*(#.*)?\r?$/.test(text.slice(valueEnd, end))) return undefined;
   }
-  let contextEnd = end;
-  while (contextEnd < text.length) {
-    const next = text.indexOf('\n', contextEnd + 1);
-    const lineEnd = next === -1 ? text.length : next;
-    if (!/^\n?[ \t\r]*$/.test(text.slice(contextEnd, lineEnd))) break;
-    contextEnd = lineEnd;
+  // `end` is a line break (or the end of the text); skip the blank and comment-only lines after it.
+  let lineStart = end + 1;
+  while (lineStart < text.length) {
+    const next = text.indexOf('\n', lineStart);
+    const line = text.slice(lineStart, next === -1 ? text.length : next);
+    if (!/^[ \t]*(#.*)?\r?$/.test(line)) {
+      const indentation = /^ */.exec(line)![0].length;
+      // A tab where indentation ends is not something the snippet can reproduce.
+      return line.charCodeAt(indentation) === 0x09 ? undefined : { end, contextEnd: lineStart, nextIndentation: indentation };
+    }
+    if (next === -1) break;
+    lineStart = next + 1;
   }
-  return { end, contextEnd: contextEnd < text.length ? contextEnd + 1 : text.length };
+  return { end, contextEnd: text.length };
 }
 
 /**
@@ -171,20 +205,38 @@ function setAtPath(root: unknown, path: readonly string[], value: unknown): unkn
   return { ...record, [head]: child };
 }
 
-/**
- * Moves positions after `from` by `delta` in a subtree (with `from` = -1: all of them). Alias nodes are not
- * followed (their target is shifted where it is written); `skip` (the replaced entry) is left alone.
- */
-function shiftPositions(node: AstNode | null | undefined, from: number, delta: number, skip: AstMapping | undefined): void {
-  if (!node || (node as unknown) === skip) return;
-  if (node.startPosition > from) node.startPosition += delta;
-  if (node.endPosition > from) node.endPosition += delta;
-  else return;
-  if (node.kind === MAP) for (const mapping of node.mappings ?? []) shiftPositions(mapping as unknown as AstNode, from, delta, skip);
-  else if (node.kind === SEQ) for (const item of node.items ?? []) shiftPositions(item, from, delta, skip);
+/** Places a freshly parsed subtree (positions relative to `offset`) in the document, current as of `epoch`. */
+function placeSubtree(node: AstNode | null | undefined, offset: number, epoch: number): void {
+  if (!node) return;
+  // The parser gives placeholder nodes (an empty flow entry) position -1 wherever they are.
+  if (node.startPosition >= 0) node.startPosition += offset;
+  if (node.endPosition >= 0) node.endPosition += offset;
+  node.epoch = epoch;
+  if (node.kind === MAP) for (const mapping of node.mappings ?? []) placeSubtree(mapping as unknown as AstNode, offset, epoch);
+  else if (node.kind === SEQ) for (const item of node.items ?? []) placeSubtree(item, offset, epoch);
   else if (node.kind === MAPPING) {
-    const mapping = node as unknown as AstMapping;
-    shiftPositions(mapping.key, from, delta, skip);
-    shiftPositions(mapping.value, from, delta, skip);
+    placeSubtree((node as unknown as AstMapping).key, offset, epoch);
+    placeSubtree((node as unknown as AstMapping).value, offset, epoch);
+  }
+}
+
+/**
+ * Applies the pending shifts to every node once, so positions are read directly again. Alias targets are
+ * visited too (the parser copies them; the copies share scalar nodes), each node once.
+ */
+function applyShifts(root: AstNode, shifts: readonly PositionShift[]): void {
+  const seen = new Set<object>();
+  const stack: (AstNode | null | undefined)[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (!node || seen.has(node)) continue;
+    seen.add(node);
+    node.startPosition = shiftedPosition(node.startPosition, node.epoch ?? 0, shifts);
+    node.endPosition = shiftedPosition(node.endPosition, node.epoch ?? 0, shifts);
+    delete node.epoch;
+    if (node.kind === MAP) for (const mapping of node.mappings ?? []) stack.push(mapping as unknown as AstNode);
+    else if (node.kind === SEQ) for (const item of node.items ?? []) stack.push(item);
+    else if (node.kind === MAPPING) stack.push((node as unknown as AstMapping).key, (node as unknown as AstMapping).value);
+    else if (node.kind === ANCHOR_REF && node.value && typeof node.value === 'object') stack.push(node.value as AstNode);
   }
 }
