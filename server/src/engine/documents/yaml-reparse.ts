@@ -60,6 +60,8 @@ export function reparseYamlAfterEdit(previous: YamlSourceDocument, text: string,
   if (!entryRoot || entryRoot.kind !== MAP || (wrapped && entryRoot.mappings?.length !== 1)) return undefined;
   const replacement = entryRoot.mappings[0]!;
   const key = keyText(mapping.key);
+  // An entry named like the helper keys would collide with them in the snippet's parsed value.
+  if (key === SENTINEL_KEY || key === WRAPPER_KEY) return undefined;
   if (replacement.key?.kind !== SCALAR || keyText(replacement.key) !== key || hasAnchorsOrAliases(replacement.value)) return undefined;
   const parsedData = parsed.data as Record<string, unknown> | undefined;
   const data = (wrapped ? parsedData?.[WRAPPER_KEY] : parsedData) as Record<string, unknown> | undefined;
