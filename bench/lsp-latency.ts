@@ -83,7 +83,7 @@ function percentile(values: number[], p: number): number {
     if ((index + 1) % 20 === 0) memory.push(rssMb(server.pid!));
   }
   const net = latencies.map((value) => Math.max(0, value - DEBOUNCE_MS));
-  if (process.env.LSP_LATENCIES) console.log(net.map((value) => value.toFixed(0)).join(" "));
+  if (process.env.LSP_LATENCIES) console.log(net.map((value) => value.toFixed(0)).join(' '));
   console.log(`${path.basename(spec)} (${(text.length / 1e6).toFixed(2)} MB): first lint ${firstLint.toFixed(0)} ms; ${edits} one-character edits`);
   console.log(`  change -> diagnostics: p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms (includes the ${DEBOUNCE_MS} ms debounce)`);
   console.log(`  re-lint after the debounce: p50 ${percentile(net, 50).toFixed(0)} ms, p95 ${percentile(net, 95).toFixed(0)} ms`);

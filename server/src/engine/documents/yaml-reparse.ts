@@ -25,7 +25,9 @@ export function reparseYamlAfterEdit(previous: YamlSourceDocument, text: string,
   if (/[\r\n]/.test(change.removedText) || /[\r\n]/.test(change.insertedText)) return undefined;
   const found = innermostBlockEntry(previous, change.start, change.start + change.removedText.length);
   if (!found) return undefined;
-  const { mapping, path } = found;
+  const { mapping, path, key } = found;
+  // An entry named like the helper keys below would collide with them in the snippet's parsed value.
+  if (key === SENTINEL_KEY || key === WRAPPER_KEY) return undefined;
   const keyStart = previous.startOf(mapping.key);
   const entryStart = oldText.lastIndexOf('\n', keyStart - 1) + 1;
   const extent = entryExtent(previous, mapping);
@@ -59,9 +61,6 @@ export function reparseYamlAfterEdit(previous: YamlSourceDocument, text: string,
   if (wrapped && keyText(parsedRoot.mappings[0]!.key) !== WRAPPER_KEY) return undefined;
   if (!entryRoot || entryRoot.kind !== MAP || (wrapped && entryRoot.mappings?.length !== 1)) return undefined;
   const replacement = entryRoot.mappings[0]!;
-  const key = keyText(mapping.key);
-  // An entry named like the helper keys would collide with them in the snippet's parsed value.
-  if (key === SENTINEL_KEY || key === WRAPPER_KEY) return undefined;
   if (replacement.key?.kind !== SCALAR || keyText(replacement.key) !== key || hasAnchorsOrAliases(replacement.value)) return undefined;
   const parsedData = parsed.data as Record<string, unknown> | undefined;
   const data = (wrapped ? parsedData?.[WRAPPER_KEY] : parsedData) as Record<string, unknown> | undefined;
@@ -118,9 +117,9 @@ function keyText(key: AstNode): string {
  * starts its line, in a block mapping reached through block mappings only (sequence items are not descended into:
  * their first entry shares its line with `- `), with no merge key, duplicate key or anchor on the way.
  */
-function innermostBlockEntry(doc: YamlSourceDocument, start: number, end: number): { mapping: AstMapping; path: string[] } | undefined {
+function innermostBlockEntry(doc: YamlSourceDocument, start: number, end: number): { mapping: AstMapping; path: string[]; key: string } | undefined {
   const text = doc.text;
-  let best: { mapping: AstMapping; path: string[] } | undefined;
+  let best: { mapping: AstMapping; path: string[]; key: string } | undefined;
   let map: AstNode | null | undefined = doc.ast;
   const path: string[] = [];
   while (map && map.kind === MAP && !map.anchorId && text.charCodeAt(doc.startOf(map)) !== 0x7b /* { */) {
@@ -128,11 +127,17 @@ function innermostBlockEntry(doc: YamlSourceDocument, start: number, end: number
     const containing: AstMapping | undefined = mappings.find((mapping) => mapping.key && doc.startOf(mapping.key) < start && end <= doc.endOf(mapping.value ?? mapping.key));
     if (!containing || containing.key.kind !== SCALAR) break;
     const key = keyText(containing.key);
-    if (key === '<<' || key === '__proto__' || mappings.some((other) => other !== containing && (other.key?.kind !== SCALAR || keyText(other.key) === key || keyText(other.key) === '<<'))) break;
+    const clashes = (other: AstMapping) => {
+      if (other === containing) return false;
+      if (other.key?.kind !== SCALAR) return true;
+      const otherKey = keyText(other.key);
+      return otherKey === key || otherKey === '<<';
+    };
+    if (key === '<<' || key === '__proto__' || mappings.some(clashes)) break;
     const keyStart = doc.startOf(containing.key);
     const lineStart = text.lastIndexOf('\n', keyStart - 1) + 1;
     if (!/^ *$/.test(text.slice(lineStart, keyStart))) break;
-    best = { mapping: containing, path: [...path] };
+    best = { mapping: containing, path: [...path], key };
     path.push(key);
     map = containing.value;
   }
