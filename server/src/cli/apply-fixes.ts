@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Finding, TextEdit } from '../engine/finding';
+import { readTextFile } from '../engine/documents/read-text';
 
 export interface FixOutcome {
   /** Files changed (or that would change, in a dry run), with their new text. */
@@ -23,7 +24,7 @@ export async function applyFixes(findings: readonly Finding[], allowUnsafe: bool
   const changed = new Map<string, { before: string; after: string }>();
   let appliedFixes = 0;
   for (const [file, fixes] of byFile) {
-    const before = await fs.readFile(file, 'utf8');
+    const before = await readTextFile(file);
     const taken: TextEdit[] = [];
     for (const edits of fixes) {
       const overlaps = edits.some((edit) =>

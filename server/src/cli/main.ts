@@ -13,6 +13,7 @@ import { formatJson } from './formatters/json';
 import type { Formatter } from './formatters/report';
 import { formatSarif } from './formatters/sarif';
 import { formatStylish } from './formatters/stylish';
+import { readTextFile } from '../engine/documents/read-text';
 
 /** Where the CLI writes and which folder it runs in; injectable so tests run it in-process. */
 export interface CliEnvironment {
@@ -90,7 +91,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
         io.stderr(`healthlint: ${display}: skipped, larger than ${Math.round(maxBytes / 1048576)} MB (raise maxFileSizeMB in .healthlint.yaml)\n`);
         continue;
       }
-      const text = await fs.readFile(target.filePath, 'utf8');
+      const text = await readTextFile(target.filePath);
       if (looksBinary(text)) {
         if (target.explicit) io.stderr(`healthlint: ${display}: skipped, binary file\n`);
         continue;
@@ -130,7 +131,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
       const changedFiles = new Set(outcome.changed.keys());
       remaining = remaining.filter((finding) => !changedFiles.has(finding.uri));
       for (const target of targets.filter((candidate) => (filesOfTarget.get(candidate.filePath) ?? []).some((file) => changedFiles.has(file)))) {
-        const result = await lintText(target.filePath, await fs.readFile(target.filePath, 'utf8'), config.settings, target.explicit);
+        const result = await lintText(target.filePath, await readTextFile(target.filePath), config.settings, target.explicit);
         remaining.push(...result.findings.filter((finding) => changedFiles.has(finding.uri)));
       }
       remaining = uniqueFindings(remaining);

@@ -7,6 +7,7 @@ import { looksBinary, parseSourceText } from './documents/parse';
 import { parseJsonPointer, valueAtPath } from './json-pointer';
 import type { MemberVisitor } from './member-walk';
 import { childOf, isPlainObject, nodeKey, type SpecNode } from './spec-node';
+import { readTextFile } from './documents/read-text';
 
 /** A `$ref` that could not be followed, reported where the `$ref` is written. */
 export interface RefProblem {
@@ -119,9 +120,10 @@ export class SpecSet {
         if (value === null || typeof value !== 'object') return false;
         const ref = (value as Record<string, unknown>)['$ref'];
         if (typeof ref !== 'string') return true;
-        const node: SpecNode = { doc, path: [...path], value };
         const outcomeKey = doc.uri + '\u0000' + ref;
+        let node: SpecNode | undefined;
         if (!outcomes.has(outcomeKey)) {
+          node = { doc, path: [...path], value };
           // A reference is reported where it is broken: its own target missing, or a chain that loops back.
           // A good reference to a node that is itself a broken `$ref` is not: that node is reported in its place.
           const hop = this.resolveRefCached(node, ref);
@@ -129,7 +131,7 @@ export class SpecSet {
           outcomes.set(outcomeKey, 'message' in hop ? hop.message : circular?.startsWith('Circular') ? circular : undefined);
         }
         const message = outcomes.get(outcomeKey);
-        if (message) this.recordProblem(childOf(node, '$ref')!, message);
+        if (message) this.recordProblem(childOf(node ?? { doc, path: [...path], value }, '$ref')!, message);
         return false;
       },
     };
@@ -142,13 +144,17 @@ export class SpecSet {
 
   private follow(node: SpecNode): { target: SpecNode; problem?: RefProblem } {
     let current = node;
-    // Identity of the `$ref` objects visited: a chain that meets one again is circular.
-    const seen = new Set<unknown>();
+    // Identity of the `$ref` objects visited: a chain that meets one again is circular. Most nodes are no
+    // reference at all, and most chains one hop: the set exists only from the second hop.
+    let seen: Set<unknown> | undefined;
+    let first: unknown;
     for (let hops = 0; hops < MAX_REF_HOPS; hops++) {
       const value = current.value;
       if (!isPlainObject(value) || typeof value['$ref'] !== 'string') return { target: current };
-      if (seen.has(value)) return { target: current, problem: { node: childOf(current, '$ref')!, message: 'Circular $ref: the reference chain leads back to itself' } };
-      seen.add(value);
+      if (hops === 0) first = value;
+      else if (hops === 1) seen = new Set([first]);
+      if (seen?.has(value)) return { target: current, problem: { node: childOf(current, '$ref')!, message: 'Circular $ref: the reference chain leads back to itself' } };
+      seen?.add(value);
       const resolved = this.resolveRefCached(current, value['$ref']);
       if ('message' in resolved) return { target: current, problem: { node: childOf(current, '$ref')!, message: resolved.message } };
       current = resolved;
@@ -224,7 +230,7 @@ export async function loadSpecSet(root: SourceDocument, options: SpecLoadOptions
         if (readText) return await readText(filePath);
         const stat = await fs.stat(filePath);
         if (stat.size > maxBytes) throw new Error(`file is larger than ${Math.round(maxBytes / 1048576)} MB`);
-        const text = await fs.readFile(filePath, 'utf8');
+        const text = await readTextFile(filePath);
         if (looksBinary(text)) throw new Error('binary file');
         return text;
       } catch (error) {

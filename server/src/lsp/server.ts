@@ -1,4 +1,4 @@
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -20,6 +20,7 @@ import { lintText, type LintFileResult } from '../engine/linter';
 import { collectTargets } from '../workspace/file-walker';
 import { docsSection, ruleDocs } from '../rule-docs';
 import { codeActionsFor, fileUri, FIX_ALL_KIND, fixAllAction, SHOW_RULE_DOCS_COMMAND, toDiagnostic, type DiagnosticData } from './finding-to-lsp';
+import { readTextFile } from '../engine/documents/read-text';
 
 /** A finding explained where it is: the message, how to fix it (from the rule's page), the quick fixes on offer. */
 function hoverText(diagnostic: Diagnostic): string {
@@ -115,7 +116,7 @@ export function startServer(connection: Connection): void {
     const filePath = fileURLToPath(uri);
     const config = configFor(filePath);
     // Referenced files are read from the editor when open there, so unsaved edits count.
-    const readText = async (referenced: string) => documents.get(fileUri(referenced))?.getText() ?? (await fs.readFile(referenced, 'utf8'));
+    const readText = async (referenced: string) => documents.get(fileUri(referenced))?.getText() ?? (await readTextFile(referenced));
     const text = document.getText();
     const maxBytes = config.settings.load?.maxFileBytes ?? 100 * 1024 * 1024;
     if (text.length > maxBytes) {
@@ -256,7 +257,7 @@ export function startServer(connection: Connection): void {
           // Open documents are linted from the editor's text by their own schedule.
           if (documents.get(uri)) continue;
           try {
-            const text = await fs.readFile(target.filePath, 'utf8');
+            const text = await readTextFile(target.filePath);
             const result = await lintText(target.filePath, text, configFor(target.filePath).settings);
             if (result.status === 'not-spec') continue;
             setResults(uri, diagnosticsByFile(uri, result));

@@ -1,6 +1,5 @@
-import * as path from 'node:path';
 import type { Severity } from '../../engine/finding';
-import type { Formatter } from './report';
+import { relativePaths, type Formatter } from './report';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
 
@@ -14,10 +13,11 @@ function escapeProperty(text: string): string {
 }
 
 /** GitHub Actions annotations: `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`. */
-export const formatGithub: Formatter = (report) =>
-  report.findings
+export const formatGithub: Formatter = (report) => {
+  const relative = relativePaths(report.cwd);
+  return report.findings
     .map((finding) => {
-      const file = path.relative(report.cwd, finding.uri).split(path.sep).join('/');
+      const file = relative(finding.uri);
       const properties = [
         `file=${escapeProperty(file)}`,
         `line=${finding.range.start.line + 1}`,
@@ -29,3 +29,4 @@ export const formatGithub: Formatter = (report) =>
       return `::${COMMAND[finding.severity]} ${properties}::${escapeData(`${finding.message} (${finding.ruleId}, ${finding.docsUrl})`)}`;
     })
     .join('\n') + (report.findings.length > 0 ? '\n' : '');
+};

@@ -1,10 +1,9 @@
-import * as path from 'node:path';
 import type { Formatter } from './report';
-import { countBySeverity } from './report';
+import { countBySeverity, relativePaths } from './report';
 
 /** Machine-readable output: one entry per finding with 1-based positions, references and fixes. */
 export const formatJson: Formatter = (report) => {
-  const relative = (uri: string) => path.relative(report.cwd, uri).split(path.sep).join('/');
+  const relative = relativePaths(report.cwd);
   const findings = report.findings.map((finding) => ({
     file: relative(finding.uri),
     ruleId: finding.ruleId,

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { Finding, Severity } from '../../engine/finding';
 import type { OpenApiRule } from '../../engine/rule';
 
@@ -20,4 +21,17 @@ export function countBySeverity(findings: readonly Finding[]): Record<Severity, 
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const finding of findings) counts[finding.severity]++;
   return counts;
+}
+
+/**
+ * `uri` relative to `cwd` with `/` separators, memoised: a run's thousands of findings sit in a handful of
+ * files, and `path.relative` is not cheap.
+ */
+export function relativePaths(cwd: string): (uri: string) => string {
+  const cache = new Map<string, string>();
+  return (uri) => {
+    let relative = cache.get(uri);
+    if (relative === undefined) cache.set(uri, (relative = path.relative(cwd, uri).split(path.sep).join('/')));
+    return relative;
+  };
 }
