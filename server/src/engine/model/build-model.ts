@@ -1,5 +1,5 @@
 import { classifyName, declaredClassification, isDicomPhiQueryKey, isFhirPhiResource, isFhirSearchParamCarryingPhi, isPersonScoped, type PhiMatch } from '../phi/phi-classifier';
-import { childOf, entriesOf, isPlainObject, itemsOf, pathIfBuilt, stringValue, type SpecNode } from '../spec-node';
+import { childOf, entriesOf, isPlainObject, itemsOf, pathIfBuilt, stringValue, type PlainObject, type SpecNode } from '../spec-node';
 import type { SpecSet } from '../spec-set';
 import {
   HTTP_METHODS,
@@ -48,6 +48,13 @@ interface PropertyFacts {
   readonly hasStrongSibling: boolean;
 }
 const NESTED_SCHEMAS = ['items', 'additionalProperties', 'not'] as const;
+/** Keywords under which a schema holds other schemas: one with none of them (most property schemas) has no PHI fields. */
+const SCHEMA_HOLDERS = ['properties', ...COMBINATORS, ...NESTED_SCHEMAS];
+
+function holdsSchemas(schema: PlainObject): boolean {
+  for (const keyword of SCHEMA_HOLDERS) if (schema[keyword] !== undefined) return true;
+  return false;
+}
 /** Parameter names that carry a credential, as APIs without security schemes declare them. */
 const CREDENTIAL_PARAMETER = /^(authorization|proxy-authorization|x-?api-?key|api[-_]?key|apikey|x-?app-?key|app[-_]?key|x-?auth-?token|auth[-_]?token|x-?access-?token|access[-_]?token|x-?session-?token|session[-_]?token|x-?client-?secret|ocp-apim-subscription-key|x-?functions-?key|bearer|token)$/i;
 
@@ -343,7 +350,7 @@ class ModelBuilder {
   /** PHI fields of a schema and everything it contains, memoised per schema so shared components are walked once. */
   private phiFieldsOfSchema(schemaRef: SpecNode, personScoped: boolean): PhiField[] {
     const schema = this.specs.deref(schemaRef);
-    if (!schema || !isPlainObject(schema.value) || this.inProgress.size > MAX_SCHEMA_DEPTH) return [];
+    if (!schema || !isPlainObject(schema.value) || !holdsSchemas(schema.value) || this.inProgress.size > MAX_SCHEMA_DEPTH) return [];
     const scoped = personScoped || this.schemaIsPersonScoped(schema);
     const key = schema.value;
     const memoTable = scoped ? this.phiMemo.scoped : this.phiMemo.unscoped;
@@ -417,7 +424,7 @@ class ModelBuilder {
    */
   private bestPhiField(schemaRef: SpecNode, personScoped: boolean): PhiField | undefined {
     const schema = this.specs.deref(schemaRef);
-    if (!schema || !isPlainObject(schema.value) || this.inProgress.size > MAX_SCHEMA_DEPTH) return undefined;
+    if (!schema || !isPlainObject(schema.value) || !holdsSchemas(schema.value) || this.inProgress.size > MAX_SCHEMA_DEPTH) return undefined;
     const scoped = personScoped || this.schemaIsPersonScoped(schema);
     const key = schema.value;
     const table = scoped ? this.bestMemo.scoped : this.bestMemo.unscoped;
