@@ -51,6 +51,16 @@ export class LineIndex {
     return this.starts().length;
   }
 
+  /**
+   * The index of `text`: this index's text after an edit at `start` that neither adds nor removes a line break
+   * and changes the length by `delta`. Line starts already computed are shifted instead of searched for again.
+   */
+  afterEditWithinLine(text: string, start: number, delta: number): LineIndex {
+    const next = new LineIndex(text);
+    if (this.lineStarts) next.lineStarts = this.lineStarts.map((lineStart) => (lineStart > start ? lineStart + delta : lineStart));
+    return next;
+  }
+
   private starts(): number[] {
     if (!this.lineStarts) {
       const starts = [0];

@@ -1,3 +1,5 @@
+import { JsonSourceDocument } from './json-document';
+import { reparseJsonAfterEdit } from './json-reparse';
 import { parseSourceText, withoutByteOrderMark } from './parse';
 import type { ParseResult, SourceDocument } from './source-document';
 import { textChange } from './text-change';
@@ -6,7 +8,8 @@ import { reparseYamlAfterEdit } from './yaml-reparse';
 
 /**
  * The last parse of each file, for a client that lints the same files again and again (the language server):
- * unchanged text is not parsed again, and a one-line edit of a YAML file re-parses only the entry around it.
+ * unchanged text is not parsed again, a one-line edit of a YAML file re-parses only the entry around it, and an
+ * edit inside a JSON string only that string.
  * The CLI parses every file once and does not use it.
  */
 export class DocumentCache {
@@ -26,7 +29,13 @@ export class DocumentCache {
       return { document: previous };
     }
     const change = previous ? textChange(previous.text, text) : undefined;
-    const incremental = previous instanceof YamlSourceDocument && change ? reparseYamlAfterEdit(previous, text, change) : undefined;
+    const incremental = !change
+      ? undefined
+      : previous instanceof YamlSourceDocument
+        ? reparseYamlAfterEdit(previous, text, change)
+        : previous instanceof JsonSourceDocument
+          ? reparseJsonAfterEdit(previous, text, change)
+          : undefined;
     // The previous document gave its AST to the new one (or it is replaced): it must not serve again.
     this.documents.delete(uri);
     const result: ParseResult = incremental ? { document: incremental } : parseSourceText(uri, text);

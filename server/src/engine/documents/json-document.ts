@@ -8,14 +8,7 @@ class JsonSyntaxError extends Error {
   }
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
+import { CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, JsonOffsetIndex, OPEN_BRACE, OPEN_BRACKET, QUOTE, skipJsonString, skipJsonWhitespace, type MemberOffsets } from './json-offset-index';
 
 /**
  * A strict JSON syntax checker, used only after `JSON.parse` has failed, to find the place of the first
@@ -107,142 +100,17 @@ class JsonSyntaxChecker {
   }
 }
 
-/** Offsets of one member of an object or item of an array. */
-interface MemberOffsets {
-  readonly keyStart: number;
-  readonly keyEnd: number;
-  readonly valueStart: number;
-  readonly valueEnd: number;
-}
-
-/**
- * Source offsets for a JSON text, built lazily one container at a time: locating `/paths/~1a/get` scans
- * the root object, then `paths`, then `/a`, skipping every member value it does not descend into
- * with a tight bracket-and-string loop. Each container is scanned at most once per document, so many
- * calls (one per finding, or per fix) cost about one pass over the parts of the file they touch.
- */
-class JsonOffsetIndex {
-  private readonly containers = new Map<number, Map<string, MemberOffsets>>();
-
-  constructor(private readonly text: string) {}
-
-  rootStart(): number {
-    return skipJsonWhitespace(this.text, 0);
-  }
-
-  /** Members of the container whose value starts at `start`, or undefined when it is not an object/array. */
-  membersAt(start: number): Map<string, MemberOffsets> | undefined {
-    const cached = this.containers.get(start);
-    if (cached) return cached;
-    const open = this.text.charCodeAt(start);
-    if (open !== OPEN_BRACE && open !== OPEN_BRACKET) return undefined;
-    this.scanContainer(start, LOOKAHEAD_LEVELS);
-    return this.containers.get(start);
-  }
-
-  /**
-   * Indexes the container at `start` and, `lookahead` levels down, the containers inside it: walking past a
-   * nested value costs the same whether it is skipped or indexed, so indexing the next levels now saves
-   * re-reading them when a path goes deeper (`/paths/{p}/get` after `/paths`). Returns the end offset.
-   */
-  private scanContainer(start: number, lookahead: number): number {
-    const text = this.text;
-    const isObject = text.charCodeAt(start) === OPEN_BRACE;
-    const members = new Map<string, MemberOffsets>();
-    const close = isObject ? CLOSE_BRACE : CLOSE_BRACKET;
-    let pos = skipJsonWhitespace(text, start + 1);
-    if (text.charCodeAt(pos) === close) {
-      this.containers.set(start, members);
-      return pos + 1;
-    }
-    for (let index = 0; ; index++) {
-      pos = skipJsonWhitespace(text, pos);
-      let keyStart = -1;
-      let keyEnd = -1;
-      if (isObject) {
-        keyStart = pos;
-        keyEnd = skipJsonString(text, pos);
-        pos = skipJsonWhitespace(text, keyEnd);
-        pos = skipJsonWhitespace(text, pos + 1); // past ':'
-      }
-      const valueStart = pos;
-      const first = text.charCodeAt(valueStart);
-      const valueEnd =
-        lookahead > 0 && (first === OPEN_BRACE || first === OPEN_BRACKET) && !this.containers.has(valueStart)
-          ? this.scanContainer(valueStart, lookahead - 1)
-          : skipJsonValue(text, valueStart);
-      let key = String(index);
-      if (isObject) {
-        const raw = text.slice(keyStart + 1, keyEnd - 1);
-        key = raw.includes('\\') ? (JSON.parse(text.slice(keyStart, keyEnd)) as string) : raw;
-      }
-      members.set(key, { keyStart, keyEnd, valueStart, valueEnd });
-      pos = skipJsonWhitespace(text, valueEnd);
-      if (text.charCodeAt(pos) !== COMMA) {
-        this.containers.set(start, members);
-        return pos + 1;
-      }
-      pos++;
-    }
-  }
-}
-
-/** How many levels below a requested container are indexed in the same pass (see `scanContainer`). */
-const LOOKAHEAD_LEVELS = 2;
-
-function skipJsonWhitespace(text: string, pos: number): number {
-  for (;;) {
-    const code = text.charCodeAt(pos);
-    if (code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09) pos++;
-    else return pos;
-  }
-}
-
-/** Offset just past the string starting at `pos` (a quote). */
-function skipJsonString(text: string, pos: number): number {
-  let index = pos + 1;
-  for (;;) {
-    const quote = text.indexOf('"', index);
-    if (quote === -1) return text.length;
-    let backslashes = 0;
-    for (let back = quote - 1; text.charCodeAt(back) === BACKSLASH; back--) backslashes++;
-    if (backslashes % 2 === 0) return quote + 1;
-    index = quote + 1;
-  }
-}
-
-/** Offset just past the value starting at `pos`; the text is known to be valid JSON (JSON.parse accepted it). */
-function skipJsonValue(text: string, pos: number): number {
-  const first = text.charCodeAt(pos);
-  if (first === QUOTE) return skipJsonString(text, pos);
-  if (first === OPEN_BRACE || first === OPEN_BRACKET) {
-    let depth = 0;
-    for (let index = pos; index < text.length; index++) {
-      const code = text.charCodeAt(index);
-      if (code === QUOTE) index = skipJsonString(text, index) - 1;
-      else if (code === OPEN_BRACE || code === OPEN_BRACKET) depth++;
-      else if ((code === CLOSE_BRACE || code === CLOSE_BRACKET) && --depth === 0) return index + 1;
-    }
-    return text.length;
-  }
-  let index = pos;
-  for (;;) {
-    const code = text.charCodeAt(index);
-    if (index >= text.length || code === COMMA || code === CLOSE_BRACE || code === CLOSE_BRACKET || code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09) return index;
-    index++;
-  }
-}
-
-class JsonSourceDocument implements SourceDocument {
+export class JsonSourceDocument implements SourceDocument {
   readonly format = 'json' as const;
-  readonly lines: LineIndex;
-  private readonly offsets: JsonOffsetIndex;
   private rootOffsets: MemberOffsets | undefined;
 
-  constructor(readonly uri: string, readonly text: string, readonly value: unknown) {
-    this.lines = new LineIndex(text);
-    this.offsets = new JsonOffsetIndex(text);
-  }
+  constructor(
+    readonly uri: string,
+    readonly text: string,
+    readonly value: unknown,
+    readonly offsets = JsonOffsetIndex.of(text),
+    readonly lines = new LineIndex(text),
+  ) {}
 
   locateAll(requests: readonly LocateRequest[]): Located[] {
     return requests.map((request) => this.locate(request.path, request.part));

@@ -1,0 +1,230 @@
+/**
+ * Source offsets for a JSON text that `JSON.parse` accepted, found without a position-keeping parser: ranges are
+ * needed only where findings are, so containers are scanned lazily, one at a time, when a path runs through them.
+ */
+
+export const QUOTE = 0x22;
+export const BACKSLASH = 0x5c;
+export const OPEN_BRACE = 0x7b;
+export const CLOSE_BRACE = 0x7d;
+export const OPEN_BRACKET = 0x5b;
+export const CLOSE_BRACKET = 0x5d;
+export const COMMA = 0x2c;
+export const COLON = 0x3a;
+
+/** Offsets of one member of an object or item of an array. */
+export interface MemberOffsets {
+  readonly keyStart: number;
+  readonly keyEnd: number;
+  readonly valueStart: number;
+  readonly valueEnd: number;
+}
+
+/**
+ * Source offsets for a JSON text, built lazily one container at a time: locating `/paths/~1a/get` scans
+ * the root object, then `paths`, then `/a`, skipping every member value it does not descend into
+ * with a tight bracket-and-string loop. Each container is scanned at most once per document, so many
+ * calls (one per finding, or per fix) cost about one pass over the parts of the file they touch.
+ */
+export class JsonOffsetIndex {
+  private readonly containers = new Map<number, Map<string, MemberOffsets>>();
+
+  /**
+   * `derivedFrom`: an index of an earlier version of the text with the same structure (edits only inside
+   * strings, none containing a line break or a key), and the edits since, oldest first. Its scans are reused
+   * through the shifts instead of scanning this text again.
+   */
+  private constructor(
+    private readonly text: string,
+    private readonly derivedFrom?: { readonly index: JsonOffsetIndex; readonly shifts: readonly OffsetShift[] },
+  ) {}
+
+  static of(text: string): JsonOffsetIndex {
+    return new JsonOffsetIndex(text);
+  }
+
+  /** How many edits this index is behind its scanned origin (each costs a little per member read). */
+  get shiftCount(): number {
+    return this.derivedFrom?.shifts.length ?? 0;
+  }
+
+  /** The index of `text`, which is this index's text with `shift` applied inside one string (see `derivedFrom`). */
+  afterStringEdit(text: string, shift: OffsetShift): JsonOffsetIndex {
+    const origin = this.derivedFrom ?? { index: this, shifts: [] };
+    return new JsonOffsetIndex(text, { index: origin.index, shifts: [...origin.shifts, shift] });
+  }
+
+  rootStart(): number {
+    return skipJsonWhitespace(this.text, 0);
+  }
+
+  /**
+   * The string value whose content (between its quotes) contains the span `from`..`to`, with its path; undefined
+   * when the span touches a key, a quote, a number or anything between members.
+   */
+  stringContaining(from: number, to: number): { path: (string | number)[]; valueStart: number; valueEnd: number } | undefined {
+    const path: (string | number)[] = [];
+    let containerStart = this.rootStart();
+    for (;;) {
+      const members = this.membersAt(containerStart);
+      if (!members) return undefined;
+      const isArray = this.text.charCodeAt(containerStart) === OPEN_BRACKET;
+      let inside: [string, MemberOffsets] | undefined;
+      for (const entry of members) {
+        if (entry[1].valueStart < from && to < entry[1].valueEnd) {
+          inside = entry;
+          break;
+        }
+      }
+      if (!inside) return undefined;
+      const [key, member] = inside;
+      path.push(isArray ? Number(key) : key);
+      const first = this.text.charCodeAt(member.valueStart);
+      if (first === QUOTE) return to <= member.valueEnd - 1 ? { path, valueStart: member.valueStart, valueEnd: member.valueEnd } : undefined;
+      if (first !== OPEN_BRACE && first !== OPEN_BRACKET) return undefined;
+      containerStart = member.valueStart;
+    }
+  }
+
+  /** Members of the container whose value starts at `start`, or undefined when it is not an object/array. */
+  membersAt(start: number): Map<string, MemberOffsets> | undefined {
+    const cached = this.containers.get(start);
+    if (cached) return cached;
+    const open = this.text.charCodeAt(start);
+    if (open !== OPEN_BRACE && open !== OPEN_BRACKET) return undefined;
+    if (this.derivedFrom) return this.shiftedMembersAt(start, this.derivedFrom.index, this.derivedFrom.shifts);
+    this.scanContainer(start, LOOKAHEAD_LEVELS);
+    return this.containers.get(start);
+  }
+
+  private shiftedMembersAt(start: number, origin: JsonOffsetIndex, shifts: readonly OffsetShift[]): Map<string, MemberOffsets> | undefined {
+    let originStart = start;
+    for (let index = shifts.length - 1; index >= 0; index--) originStart = shifts[index]!.back(originStart);
+    const originMembers = origin.membersAt(originStart);
+    if (!originMembers) return undefined;
+    const forward = (offset: number) => {
+      for (const shift of shifts) offset = shift.forward(offset);
+      return offset;
+    };
+    const members = new Map<string, MemberOffsets>();
+    for (const [key, member] of originMembers) {
+      members.set(key, {
+        keyStart: member.keyStart < 0 ? member.keyStart : forward(member.keyStart),
+        keyEnd: member.keyEnd < 0 ? member.keyEnd : forward(member.keyEnd),
+        valueStart: forward(member.valueStart),
+        valueEnd: forward(member.valueEnd),
+      });
+    }
+    this.containers.set(start, members);
+    return members;
+  }
+
+  /**
+   * Indexes the container at `start` and, `lookahead` levels down, the containers inside it: walking past a
+   * nested value costs the same whether it is skipped or indexed, so indexing the next levels now saves
+   * re-reading them when a path goes deeper (`/paths/{p}/get` after `/paths`). Returns the end offset.
+   */
+  private scanContainer(start: number, lookahead: number): number {
+    const text = this.text;
+    const isObject = text.charCodeAt(start) === OPEN_BRACE;
+    const members = new Map<string, MemberOffsets>();
+    const close = isObject ? CLOSE_BRACE : CLOSE_BRACKET;
+    let pos = skipJsonWhitespace(text, start + 1);
+    if (text.charCodeAt(pos) === close) {
+      this.containers.set(start, members);
+      return pos + 1;
+    }
+    for (let index = 0; ; index++) {
+      pos = skipJsonWhitespace(text, pos);
+      let keyStart = -1;
+      let keyEnd = -1;
+      if (isObject) {
+        keyStart = pos;
+        keyEnd = skipJsonString(text, pos);
+        pos = skipJsonWhitespace(text, keyEnd);
+        pos = skipJsonWhitespace(text, pos + 1); // past ':'
+      }
+      const valueStart = pos;
+      const first = text.charCodeAt(valueStart);
+      const valueEnd =
+        lookahead > 0 && (first === OPEN_BRACE || first === OPEN_BRACKET) && !this.containers.has(valueStart)
+          ? this.scanContainer(valueStart, lookahead - 1)
+          : skipJsonValue(text, valueStart);
+      let key = String(index);
+      if (isObject) {
+        const raw = text.slice(keyStart + 1, keyEnd - 1);
+        key = raw.includes('\\') ? (JSON.parse(text.slice(keyStart, keyEnd)) as string) : raw;
+      }
+      members.set(key, { keyStart, keyEnd, valueStart, valueEnd });
+      pos = skipJsonWhitespace(text, valueEnd);
+      if (text.charCodeAt(pos) !== COMMA) {
+        this.containers.set(start, members);
+        return pos + 1;
+      }
+      pos++;
+    }
+  }
+}
+
+/**
+ * One edit inside a string, from one version of a text to the next: offsets at or after `end` (in the older
+ * version) move by `delta`. Member boundaries never fall inside the edited span.
+ */
+export class OffsetShift {
+  constructor(private readonly end: number, private readonly delta: number) {}
+
+  forward(offset: number): number {
+    return offset >= this.end ? offset + this.delta : offset;
+  }
+
+  back(offset: number): number {
+    return offset >= this.end + this.delta ? offset - this.delta : offset;
+  }
+}
+
+/** How many levels below a requested container are indexed in the same pass (see `scanContainer`). */
+const LOOKAHEAD_LEVELS = 2;
+
+export function skipJsonWhitespace(text: string, pos: number): number {
+  for (;;) {
+    const code = text.charCodeAt(pos);
+    if (code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09) pos++;
+    else return pos;
+  }
+}
+
+/** Offset just past the string starting at `pos` (a quote). */
+export function skipJsonString(text: string, pos: number): number {
+  let index = pos + 1;
+  for (;;) {
+    const quote = text.indexOf('"', index);
+    if (quote === -1) return text.length;
+    let backslashes = 0;
+    for (let back = quote - 1; text.charCodeAt(back) === BACKSLASH; back--) backslashes++;
+    if (backslashes % 2 === 0) return quote + 1;
+    index = quote + 1;
+  }
+}
+
+/** Offset just past the value starting at `pos`; the text is known to be valid JSON (JSON.parse accepted it). */
+export function skipJsonValue(text: string, pos: number): number {
+  const first = text.charCodeAt(pos);
+  if (first === QUOTE) return skipJsonString(text, pos);
+  if (first === OPEN_BRACE || first === OPEN_BRACKET) {
+    let depth = 0;
+    for (let index = pos; index < text.length; index++) {
+      const code = text.charCodeAt(index);
+      if (code === QUOTE) index = skipJsonString(text, index) - 1;
+      else if (code === OPEN_BRACE || code === OPEN_BRACKET) depth++;
+      else if ((code === CLOSE_BRACE || code === CLOSE_BRACKET) && --depth === 0) return index + 1;
+    }
+    return text.length;
+  }
+  let index = pos;
+  for (;;) {
+    const code = text.charCodeAt(index);
+    if (index >= text.length || code === COMMA || code === CLOSE_BRACE || code === CLOSE_BRACKET || code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09) return index;
+    index++;
+  }
+}
+
