@@ -145,16 +145,13 @@ export class SpecSet {
   private follow(node: SpecNode): { target: SpecNode; problem?: RefProblem } {
     let current = node;
     // Identity of the `$ref` objects visited: a chain that meets one again is circular. Most nodes are no
-    // reference at all, and most chains one hop: the set exists only from the second hop.
+    // reference at all: the set exists only once a `$ref` is met.
     let seen: Set<unknown> | undefined;
-    let first: unknown;
     for (let hops = 0; hops < MAX_REF_HOPS; hops++) {
       const value = current.value;
       if (!isPlainObject(value) || typeof value['$ref'] !== 'string') return { target: current };
-      if (hops === 0) first = value;
-      else if (hops === 1) seen = new Set([first]);
       if (seen?.has(value)) return { target: current, problem: { node: childOf(current, '$ref')!, message: 'Circular $ref: the reference chain leads back to itself' } };
-      seen?.add(value);
+      (seen ??= new Set()).add(value);
       const resolved = this.resolveRefCached(current, value['$ref']);
       if ('message' in resolved) return { target: current, problem: { node: childOf(current, '$ref')!, message: resolved.message } };
       current = resolved;

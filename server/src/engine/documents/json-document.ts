@@ -1,5 +1,6 @@
 import type { JsonPath } from '../json-pointer';
 import { LineIndex } from '../source-range';
+import { CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, JsonOffsetIndex, OPEN_BRACE, OPEN_BRACKET, QUOTE, skipJsonString, skipJsonWhitespace, type MemberOffsets } from './json-offset-index';
 import type { LocateRequest, Located, ParseResult, SourceDocument } from './source-document';
 
 class JsonSyntaxError extends Error {
@@ -7,8 +8,6 @@ class JsonSyntaxError extends Error {
     super(message);
   }
 }
-
-import { CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, JsonOffsetIndex, OPEN_BRACE, OPEN_BRACKET, QUOTE, skipJsonString, skipJsonWhitespace, type MemberOffsets } from './json-offset-index';
 
 /**
  * A strict JSON syntax checker, used only after `JSON.parse` has failed, to find the place of the first

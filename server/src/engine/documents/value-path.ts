@@ -9,7 +9,7 @@ export function withValueAt(root: unknown, path: readonly (string | number)[], v
   if (Array.isArray(root)) {
     if (typeof head !== 'number' || head < 0 || head >= root.length) return undefined;
     const child = withValueAt(root[head], rest, value);
-    if (child === undefined) return undefined;
+    if (child === undefined && rest.length > 0) return undefined;
     const copy = root.slice();
     copy[head] = child;
     return copy;
@@ -18,6 +18,6 @@ export function withValueAt(root: unknown, path: readonly (string | number)[], v
   const record = root as Record<string, unknown>;
   if (!Object.prototype.hasOwnProperty.call(record, head)) return undefined;
   const child = withValueAt(record[head], rest, value);
-  if (child === undefined) return undefined;
+  if (child === undefined && rest.length > 0) return undefined;
   return { ...record, [head]: child };
 }

@@ -1,5 +1,6 @@
 import type { TextChange } from './text-change';
 import { ANCHOR_REF, MAP, MAPPING, SCALAR, SEQ, YAML_OPTIONS, YamlSourceDocument, shiftedPosition, yamlLibrary, type AstMapping, type AstNode, type PositionShift } from './yaml-document';
+import { withValueAt } from './value-path';
 
 /**
  * Incremental YAML re-parse for an edit on one line (a keystroke in a description, a value, a comment): only the
@@ -65,7 +66,7 @@ export function reparseYamlAfterEdit(previous: YamlSourceDocument, text: string,
   const parsedData = parsed.data as Record<string, unknown> | undefined;
   const data = (wrapped ? parsedData?.[WRAPPER_KEY] : parsedData) as Record<string, unknown> | undefined;
   if (!data || typeof data !== 'object' || !Object.prototype.hasOwnProperty.call(data, key)) return undefined;
-  const value = setAtPath(previous.value, [...path, key], data[key]);
+  const value = withValueAt(previous.value, [...path, key], data[key]);
   if (value === undefined) return undefined;
 
   // Splice: the new entry's nodes are placed in the new text and marked current; nodes after the edit move by
@@ -195,21 +196,6 @@ function hasAnchorsOrAliases(node: AstNode | null | undefined): boolean {
   if (node.kind === MAP) return (node.mappings ?? []).some((mapping) => hasAnchorsOrAliases(mapping.key) || hasAnchorsOrAliases(mapping.value));
   if (node.kind === SEQ) return (node.items ?? []).some((item) => hasAnchorsOrAliases(item));
   return node.kind === MAPPING ? hasAnchorsOrAliases((node as unknown as AstMapping).value) : false;
-}
-
-/**
- * A copy of `root` with the value at `path` replaced; the containers on the path are copied (keeping member
- * order), everything else is shared, so the previous document's value stays as it was.
- */
-function setAtPath(root: unknown, path: readonly string[], value: unknown): unknown {
-  if (path.length === 0) return value;
-  if (root === null || typeof root !== 'object' || Array.isArray(root)) return undefined;
-  const [head, ...rest] = path as [string, ...string[]];
-  const record = root as Record<string, unknown>;
-  if (!Object.prototype.hasOwnProperty.call(record, head)) return undefined;
-  const child = rest.length === 0 ? value : setAtPath(record[head], rest, value);
-  if (child === undefined && rest.length > 0) return undefined;
-  return { ...record, [head]: child };
 }
 
 /** Places a freshly parsed subtree (positions relative to `offset`) in the document, current as of `epoch`. */
