@@ -1,4 +1,4 @@
-import { MAX_WALK_DEPTH, type MemberVisitor } from '../../server/src/engine/member-walk';
+import { MAX_WALK_DEPTH, type ReplayableVisitor } from '../../server/src/engine/member-walk';
 import type { SourceDocument } from '../../server/src/engine/documents/source-document';
 import type { JsonPath } from '../../server/src/engine/json-pointer';
 import type { ApiModel } from '../../server/src/engine/model/api-model';
@@ -55,22 +55,18 @@ function fieldFlags(name: string | undefined): FieldFlags {
   return flags;
 }
 
-interface Hit {
-  readonly node: SpecNode;
-  readonly kind: ValueKind;
-  readonly description: string;
-  readonly field: string | undefined;
-}
+/** What the example scan notes: a realistic value, or a `$ref` inside example data (walked after the files). */
+type ExampleSighting =
+  | { readonly hit: true; readonly path: JsonPath; readonly value: string; readonly kind: ValueKind; readonly description: string; readonly field: string | undefined }
+  | { readonly hit: false; readonly path: JsonPath; readonly value: object };
 
 /**
- * Walks each loaded file's plain value once, with one shared path stack; only subtrees under example keys are
- * inspected value by value. `$ref`s met inside examples (external example files) are walked afterwards, once.
+ * Walks example values with one shared path stack; only subtrees under example keys are inspected value by
+ * value. What it finds goes to `sink`: the shared walk's `emit`, or a list for example files reached by `$ref`.
  */
 class ExampleScanner {
-  readonly hits: Hit[] = [];
-  readonly pendingRefs: SpecNode[] = [];
   private readonly path: (string | number)[] = [];
-  private doc!: SourceDocument;
+  private sink: (sighting: ExampleSighting) => void = () => undefined;
 
   constructor(private readonly ownDomains: ReadonlySet<string>) {}
 
@@ -79,11 +75,13 @@ class ExampleScanner {
    * keys are inspected here (and the walk told not to descend); everything else is only passed through.
    * `nameMapKey[d]` is the key a container at depth d sits under, unless its parent is a name map
    * (`properties`, `responses`...), whose keys are names chosen by the author, never example keys.
+   * Its sightings depend on the provider's own domains, hence the cache key.
    */
-  memberVisitor(): MemberVisitor {
+  memberVisitor(): Omit<ReplayableVisitor<ExampleSighting>, 'done'> {
     const nameMapKey: (string | undefined)[] = [];
     return {
-      member: (doc, path, key, value, container, depth) => {
+      cacheKey: [...this.ownDomains].sort().join(','),
+      member: (_doc, path, key, value, container, depth, emit) => {
         const isObject = value !== null && typeof value === 'object';
         if (Array.isArray(container)) {
           if (isObject) nameMapKey[depth] = undefined;
@@ -92,7 +90,7 @@ class ExampleScanner {
         const parentKey = depth === 1 ? undefined : nameMapKey[depth - 1];
         const inNameMap = parentKey !== undefined && NAME_MAPS.has(parentKey);
         if (!inNameMap && typeof key === 'string' && EXAMPLE_KEYS.has(key)) {
-          this.doc = doc;
+          this.sink = emit;
           this.path.length = 0;
           this.path.push(...path);
           // An example directly on a property or parameter is judged with that property's name.
@@ -105,8 +103,8 @@ class ExampleScanner {
     };
   }
 
-  scanExampleRoot(node: SpecNode, field: string | undefined): void {
-    this.doc = node.doc;
+  scanExampleRoot(node: SpecNode, field: string | undefined, sink: (sighting: ExampleSighting) => void): void {
+    this.sink = sink;
     this.path.length = 0;
     this.path.push(...node.path);
     this.walkExample(node.value, field);
@@ -142,7 +140,7 @@ class ExampleScanner {
     }
     if (!isPlainObject(value)) return;
     if (typeof value['$ref'] === 'string') {
-      this.pendingRefs.push({ doc: this.doc, path: [...this.path], value });
+      this.sink({ hit: false, path: [...this.path], value });
       return;
     }
     for (const key in value) {
@@ -169,7 +167,7 @@ class ExampleScanner {
     // Cheap pre-filter: every shape needs a digit or an `@`.
     if (!/[0-9@]/.test(value)) return;
     const match = classifyExampleValue(value, fieldFlags(field), this.ownDomains);
-    if (match) this.hits.push({ node: { doc: this.doc, path: [...this.path] as JsonPath, value }, kind: match.kind, description: match.description, field });
+    if (match) this.sink({ hit: true, path: [...this.path], value, kind: match.kind, description: match.description, field });
   }
 }
 
@@ -205,13 +203,19 @@ export default defineRule({
   },
   check({ model, report, visitMembers }) {
     const scanner = new ExampleScanner(providerDomains(model));
-    const visitor = scanner.memberVisitor();
-    visitMembers({
-      member: visitor.member,
-      done: () => {
+    visitMembers<ExampleSighting>({
+      ...scanner.memberVisitor(),
+      done: (observed) => {
+        const hits: { node: SpecNode; sighting: Extract<ExampleSighting, { hit: true }> }[] = [];
+        const pendingRefs: SpecNode[] = [];
+        const collect = (doc: SourceDocument) => (sighting: ExampleSighting) => {
+          if (sighting.hit) hits.push({ node: { doc, path: sighting.path, value: sighting.value }, sighting });
+          else pendingRefs.push({ doc, path: sighting.path, value: sighting.value });
+        };
+        for (const { doc, observation } of observed) collect(doc)(observation);
         const visited = new Set<string>();
-        for (let index = 0; index < scanner.pendingRefs.length && index < 10_000; index++) {
-          const target = model.specs.deref(scanner.pendingRefs[index]!);
+        for (let index = 0; index < pendingRefs.length && index < 10_000; index++) {
+          const target = model.specs.deref(pendingRefs[index]!);
           // Targets under an example key (components/examples/X) were already walked with their file.
           if (!target || target.path.some((segment) => typeof segment === 'string' && EXAMPLE_KEYS.has(segment))) continue;
           if (isPlainObject(target.value) && '$ref' in target.value) continue;
@@ -220,20 +224,24 @@ export default defineRule({
           visited.add(key);
           // An external Example Object: only its `value` is data.
           const isExampleObject = isPlainObject(target.value) && ('value' in target.value || 'externalValue' in target.value) && !('type' in target.value);
-          scanner.scanExampleRoot(isExampleObject ? { doc: target.doc, path: [...target.path, 'value'], value: (target.value as Record<string, unknown>)['value'] } : target, undefined);
+          scanner.scanExampleRoot(
+            isExampleObject ? { doc: target.doc, path: [...target.path, 'value'], value: (target.value as Record<string, unknown>)['value'] } : target,
+            undefined,
+            collect(target.doc),
+          );
         }
         const reported = new Set<string>();
-        for (const hit of scanner.hits) {
-          const key = nodeKey(hit.node);
+        for (const { node, sighting } of hits) {
+          const key = nodeKey(node);
           if (reported.has(key)) continue;
           reported.add(key);
           // Keys inside example data are whatever the author typed: name only field-like ones.
-          const field = quotableFieldName(hit.field);
+          const field = quotableFieldName(sighting.field);
           const where = field ? ` of '${field}'` : '';
           report({
-            node: hit.node,
+            node,
             part: 'value',
-            message: `Example value${where} is ${hit.description}. Published examples end up in docs, mocks and tests; use an obviously fictitious ${KIND_LABEL[hit.kind]} (reserved example domains, 555-01xx numbers, placeholder identifiers).`,
+            message: `Example value${where} is ${sighting.description}. Published examples end up in docs, mocks and tests; use an obviously fictitious ${KIND_LABEL[sighting.kind]} (reserved example domains, 555-01xx numbers, placeholder identifiers).`,
           });
         }
       },

@@ -19,6 +19,15 @@ const COMPONENT_KINDS: Record<string, string> = {
 
 type Path = (string | number)[];
 
+/** A secret-looking value at `path`: what it is, the name that owns it, and the kind of member it came from. */
+interface SecretSighting {
+  readonly path: Path;
+  readonly value: string;
+  readonly what: string;
+  readonly name: string | undefined;
+  readonly origin: string | undefined;
+}
+
 /**
  * Repeats of one secret listed as related locations; the message always gives the full count. Zero for now:
  * each related location costs a range lookup, which is a scan of the whole file for JSON documents (see report).
@@ -51,26 +60,9 @@ export default defineRule({
     };
     let doc: SourceDocument | undefined;
     let path: Path = [];
-    // One finding per distinct secret per file; repeats of the same value become related locations.
-    let byValue = new Map<string, { path: Path; message: string; repeats: Path[] }>();
+    let emit: (observation: SecretSighting) => void = () => undefined;
     const found = (value: string, what: string, name: string | undefined, origin: string | undefined) => {
-      const seen = byValue.get(value);
-      if (seen) seen.repeats.push([...path]);
-      else byValue.set(value, { path: [...path], message: messageFor(doc!, path, what, name, origin), repeats: [] });
-    };
-    const flush = () => {
-      for (const [value, { path: first, message, repeats }] of byValue) {
-        const more = repeats.length === 0 ? '' : ` The same value appears ${repeats.length} more time${repeats.length === 1 ? '' : 's'} in this file.`;
-        report({
-          node: { doc: doc!, path: first, value },
-          part: 'value',
-          message: message + more,
-          ...(repeats.length > 0
-            ? { related: repeats.slice(0, MAX_RELATED).map((repeat) => ({ node: { doc: doc!, path: repeat, value }, part: 'value' as const, message: 'the same secret again' })) }
-            : {}),
-        });
-      }
-      byValue = new Map();
+      emit({ path: [...path], value, what, name, origin });
     };
 
     /** Sample data: every string is checked by shape and by the nearest naming key. */
@@ -112,10 +104,11 @@ export default defineRule({
     // ownerAt[d] is the name that owns the container at depth d (a parameter's `name`, a property key).
     const ownerAt: (string | undefined)[] = [];
     let dataFile = false;
-    visitMembers({
-      member(memberDoc, walkPath, key, value, container, depth) {
+    visitMembers<SecretSighting>({
+      cacheKey: '',
+      member(memberDoc, walkPath, key, value, container, depth, emitSighting) {
+        emit = emitSighting;
         if (memberDoc !== doc) {
-          if (doc) flush();
           doc = memberDoc;
           // Example files pulled in by `$ref` (`examples/patient.json`) hold sample data from their root.
           dataFile = /[\\/]examples?[\\/][^\\/]*$/i.test(doc.uri);
@@ -150,8 +143,34 @@ export default defineRule({
         ownerAt[depth] = Array.isArray(value) ? childOwner : ownerIn(value, childOwner);
         return true;
       },
-      done() {
-        if (doc) flush();
+      done(sightings) {
+        // One finding per distinct secret per file; repeats of the same value become related locations.
+        let byValue = new Map<string, { first: SecretSighting; repeats: Path[] }>();
+        const flush = (file: SourceDocument) => {
+          for (const [value, { first, repeats }] of byValue) {
+            const more = repeats.length === 0 ? '' : ` The same value appears ${repeats.length} more time${repeats.length === 1 ? '' : 's'} in this file.`;
+            report({
+              node: { doc: file, path: first.path, value },
+              part: 'value',
+              message: messageFor(file, first.path, first.what, first.name, first.origin) + more,
+              ...(repeats.length > 0
+                ? { related: repeats.slice(0, MAX_RELATED).map((repeat) => ({ node: { doc: file, path: repeat, value }, part: 'value' as const, message: 'the same secret again' })) }
+                : {}),
+            });
+          }
+          byValue = new Map();
+        };
+        let file: SourceDocument | undefined;
+        for (const { doc: sightingDoc, observation } of sightings) {
+          if (sightingDoc !== file) {
+            if (file) flush(file);
+            file = sightingDoc;
+          }
+          const seen = byValue.get(observation.value);
+          if (seen) seen.repeats.push(observation.path);
+          else byValue.set(observation.value, { first: observation, repeats: [] });
+        }
+        if (file) flush(file);
       },
     });
   },

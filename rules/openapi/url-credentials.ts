@@ -56,13 +56,15 @@ export default defineRule({
     for (const link of linkOperationRefs(model)) check(link.node, `The operationRef of link '${link.linkName}'`, [link.url]);
 
     // Every other URL-valued member of every file: externalDocs, contact, license, example externalValue, $ref.
-    visitMembers({
-      member(doc, path, key, value) {
+    visitMembers<{ path: (string | number)[]; value: string }>({
+      cacheKey: '',
+      member(_doc, path, key, value, _container, _depth, emit) {
         if (typeof value !== 'string') return true;
-        if (typeof key === 'string' && (URL_KEYS.has(key) || URLISH_KEY.test(key)) && value.includes('://') && mayHaveCredential(value)) {
-          check({ doc, path: [...path], value }, describeField(path), [value]);
-        }
+        if (typeof key === 'string' && (URL_KEYS.has(key) || URLISH_KEY.test(key)) && value.includes('://') && mayHaveCredential(value)) emit({ path: [...path], value });
         return false;
+      },
+      done(urls) {
+        for (const { doc, observation } of urls) check({ doc, path: observation.path, value: observation.value }, describeField(observation.path), [observation.value]);
       },
     });
   },

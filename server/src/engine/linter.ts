@@ -7,7 +7,7 @@ import type { SourceRange } from './source-range';
 import { isPlainObject, type SpecNode } from './spec-node';
 import { loadSpecSet, type SpecLoadOptions } from './spec-set';
 import { memberInsertion } from './member-insertion';
-import { walkMembers, type MemberVisitor } from './member-walk';
+import { walkMembers, type MemberVisitor, type WalkCache } from './member-walk';
 import { isSuppressed, parseDirectives } from './suppressions';
 
 /** A rule switched on, with the severity and options the config gives it. */
@@ -28,6 +28,8 @@ export interface LintSettings {
   readonly engineRules: ReadonlyMap<string, { readonly meta: RuleMeta; readonly severity: Severity }>;
   readonly publicEndpoints?: readonly string[];
   readonly load?: SpecLoadOptions;
+  /** Observations of the shared member walk kept from the previous lint of each file (the language server's). */
+  readonly walkCache?: WalkCache;
 }
 
 export interface RuleFailure {
@@ -99,8 +101,12 @@ export async function lintDocument(doc: SourceDocument, settings: LintSettings):
           run.reports.push({ meta: active.rule.meta, severity, report });
         },
         visitMembers: (visitor) => {
-          visitors.push(visitor);
-          visitorOwner.set(visitor, run);
+          const registered: MemberVisitor =
+            'cacheKey' in visitor
+              ? { cacheKey: `${run.id}\u0000${JSON.stringify(active.options)}\u0000${visitor.cacheKey}`, member: visitor.member.bind(visitor), ...(visitor.done ? { done: visitor.done.bind(visitor) } : {}) } as MemberVisitor
+              : (visitor as MemberVisitor);
+          visitors.push(registered);
+          visitorOwner.set(registered, run);
         },
       });
     } catch (error) {
@@ -117,6 +123,7 @@ export async function lintDocument(doc: SourceDocument, settings: LintSettings):
       if (run) fail(run, error);
       else ruleFailures.push({ ruleId: 'ref-unresolved', message: error instanceof Error ? error.message : String(error) });
     },
+    settings.walkCache,
   );
   const pending: PendingReport[] = runs.filter((run) => !run.failed).flatMap((run) => run.reports);
   if (refRule) {

@@ -1,7 +1,7 @@
 import type { NodePart } from './documents/source-document';
 import type { Category, FixSafety, References, Severity } from './finding';
 import type { ApiModel, OpenApiVersion } from './model/api-model';
-import type { MemberVisitor } from './member-walk';
+import type { MemberVisitor, ReplayableVisitor } from './member-walk';
 import type { SpecNode } from './spec-node';
 
 export const DOCS_BASE_URL = 'https://github.com/healthlint/healthlint/blob/main/rules/openapi/';
@@ -64,8 +64,13 @@ export interface RuleContext {
   readonly model: ApiModel;
   readonly options: Readonly<Record<string, unknown>>;
   report(report: RuleReport): void;
-  /** Registers a listener for the one shared walk over every value of every file (run after all `check`s). */
-  visitMembers(visitor: MemberVisitor): void;
+  /**
+   * Registers a listener for the one shared walk over every value of every file (run after all `check`s).
+   * A `ReplayableVisitor` is not called again for parts of a file that did not change since the language
+   * server's previous lint of it: its observations there are replayed (the engine adds the rule id and options
+   * to its cache key).
+   */
+  visitMembers<Observation>(visitor: MemberVisitor<Observation> | ReplayableVisitor<Observation>): void;
 }
 
 export interface OpenApiRule {

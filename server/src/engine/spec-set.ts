@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { DocumentCache } from './documents/document-cache';
 import type { SourceDocument } from './documents/source-document';
 import { looksBinary, parseSourceText } from './documents/parse';
-import { parseJsonPointer, valueAtPath } from './json-pointer';
-import type { MemberVisitor } from './member-walk';
+import { parseJsonPointer, valueAtPath, type JsonPath } from './json-pointer';
+import type { ReplayableVisitor } from './member-walk';
 import { childOf, isPlainObject, nodeKey, type SpecNode } from './spec-node';
 import { readTextFile } from './documents/read-text';
 
@@ -92,9 +92,13 @@ export class SpecSet {
     return { doc: this.root, path: [], value: this.root.value };
   }
 
-  /** Every file of the spec that was loaded, the root first. */
+  /**
+   * Every file of the spec that was loaded, the root first, the others by name: the crawl reads files
+   * concurrently, so the order they were loaded in differs from run to run.
+   */
   get files(): SourceDocument[] {
-    return [this.root, ...[...this.documents.values()].filter((doc) => doc !== this.root)];
+    const others = [...this.documents.values()].filter((doc) => doc !== this.root).sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+    return [this.root, ...others];
   }
 
   /**
@@ -111,28 +115,35 @@ export class SpecSet {
    * reference text once per file, and records the broken ones at their own `$ref` value.
    * `example` values are literal data in OpenAPI, not Reference Objects, even when they contain `$ref`.
    */
-  refCheckVisitor(): MemberVisitor {
-    const outcomes = new Map<string, string | undefined>();
+  refCheckVisitor(): ReplayableVisitor<{ readonly path: JsonPath; readonly value: Record<string, unknown>; readonly ref: string }> {
     return {
-      member: (doc, path, key, value) => {
+      cacheKey: 'ref-unresolved',
+      member: (_doc, path, key, value, _container, _depth, emit) => {
         if (key === 'example' || key === 'x-example') return false;
         if (Array.isArray(value)) return true;
         if (value === null || typeof value !== 'object') return false;
         const ref = (value as Record<string, unknown>)['$ref'];
         if (typeof ref !== 'string') return true;
-        const outcomeKey = doc.uri + '\u0000' + ref;
-        let node: SpecNode | undefined;
-        if (!outcomes.has(outcomeKey)) {
-          node = { doc, path: [...path], value };
-          // A reference is reported where it is broken: its own target missing, or a chain that loops back.
-          // A good reference to a node that is itself a broken `$ref` is not: that node is reported in its place.
-          const hop = this.resolveRefCached(node, ref);
-          const circular = 'message' in hop ? undefined : this.follow(node).problem?.message;
-          outcomes.set(outcomeKey, 'message' in hop ? hop.message : circular?.startsWith('Circular') ? circular : undefined);
-        }
-        const message = outcomes.get(outcomeKey);
-        if (message) this.recordProblem(childOf(node ?? { doc, path: [...path], value }, '$ref')!, message);
+        emit({ path: [...path], value: value as Record<string, unknown>, ref });
         return false;
+      },
+      // Resolved after the walk, so a reference replayed from an unchanged part of a file is judged by the
+      // files as they are now.
+      done: (references) => {
+        const outcomes = new Map<string, string | undefined>();
+        for (const { doc, observation } of references) {
+          const node: SpecNode = { doc, path: observation.path, value: observation.value };
+          const outcomeKey = doc.uri + '\u0000' + observation.ref;
+          if (!outcomes.has(outcomeKey)) {
+            // A reference is reported where it is broken: its own target missing, or a chain that loops back.
+            // A good reference to a node that is itself a broken `$ref` is not: that node is reported in its place.
+            const hop = this.resolveRefCached(node, observation.ref);
+            const circular = 'message' in hop ? undefined : this.follow(node).problem?.message;
+            outcomes.set(outcomeKey, 'message' in hop ? hop.message : circular?.startsWith('Circular') ? circular : undefined);
+          }
+          const message = outcomes.get(outcomeKey);
+          if (message) this.recordProblem(childOf(node, '$ref')!, message);
+        }
       },
     };
   }

@@ -16,6 +16,7 @@ import {
 import { allRules, ruleById } from '../../../rules/index';
 import { CONFIG_FILE_NAMES, ConfigError, findConfigFile, loadConfigFile, resolveConfig, type ResolvedConfig } from '../engine/config';
 import { DocumentCache } from '../engine/documents/document-cache';
+import { WalkCache } from '../engine/member-walk';
 import { lintText, type LintFileResult } from '../engine/linter';
 import { collectTargets } from '../workspace/file-walker';
 import { docsSection, ruleDocs } from '../rule-docs';
@@ -68,6 +69,8 @@ export function startServer(connection: Connection): void {
   const reportedRuleFailures = new Set<string>();
   /** The last parse of each linted file: a keystroke re-parses only what it changed. */
   const parsedDocuments = new DocumentCache();
+  // What the shared member walk saw in each file, so an edit re-walks only the operation or component it is in.
+  const walkCache = new WalkCache();
   let watchFiles = false;
   /** From the client's settings: a config file for every document, and whether to lint while typing or on save. */
   let configPath: string | undefined;
@@ -125,7 +128,7 @@ export function startServer(connection: Connection): void {
       return setResults(uri, undefined);
     }
     try {
-      const result = await lintText(filePath, text, { ...config.settings, load: { ...config.settings.load, readText, documents: parsedDocuments } });
+      const result = await lintText(filePath, text, { ...config.settings, load: { ...config.settings.load, readText, documents: parsedDocuments }, walkCache });
       // Never publish diagnostics older than the document: a newer edit has its own lint scheduled.
       if (documents.get(uri)?.version !== version) return;
       for (const failure of result.ruleFailures) {
@@ -194,7 +197,10 @@ export function startServer(connection: Connection): void {
   });
   documents.onDidClose((event) => {
     clearTimeout(timers.get(event.document.uri));
-    if (event.document.uri.startsWith('file:')) parsedDocuments.forget(fileURLToPath(event.document.uri));
+    if (event.document.uri.startsWith('file:')) {
+      parsedDocuments.forget(fileURLToPath(event.document.uri));
+      walkCache.forget(fileURLToPath(event.document.uri));
+    }
     setResults(event.document.uri, undefined);
     // Roots that used the closed file's unsaved text now read it from disk.
     for (const root of dependentRoots(event.document.uri)) schedule(root);

@@ -1,0 +1,143 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { allRules } from '../../rules/index';
+import { resolveConfig } from '../../server/src/engine/config';
+import { DocumentCache } from '../../server/src/engine/documents/document-cache';
+import { parseSourceText } from '../../server/src/engine/documents/parse';
+import type { SourceDocument } from '../../server/src/engine/documents/source-document';
+import { lintText, type LintSettings } from '../../server/src/engine/linter';
+import { walkMembers, WalkCache, type ReplayableVisitor } from '../../server/src/engine/member-walk';
+
+const repo = path.resolve(__dirname, '..', '..', '..');
+const settings = resolveConfig({ extends: 'all' }, allRules, process.cwd()).settings;
+/** Secrets, credential URLs, PHI examples and broken `$ref`s at every depth, above and below the cached subtrees. */
+const walkYaml = path.join(repo, 'test', 'engine', 'walk-cache', 'walk.yaml');
+const walkJson = path.join(repo, 'test', 'engine', 'walk-cache', 'walk.json');
+const vitalink = path.join(repo, 'examples', 'vitalink-wearables', 'openapi.yaml');
+const dexcom = path.join(repo, '..', 'shared', 'corpus', 'specs', 'health', 'dexcom-openapi.json');
+
+function asJson(file: string): string {
+  const parsed = parseSourceText(file, readFileSync(file, 'utf8'));
+  assert.ok('document' in parsed);
+  return JSON.stringify(parsed.document.value, null, 2);
+}
+
+const specs = [
+  { file: walkYaml, text: readFileSync(walkYaml, 'utf8') },
+  // Not on disk: JSON is re-parsed string by string (json-reparse), YAML by yaml-reparse; both share subtrees.
+  { file: walkJson, text: asJson(walkYaml) },
+  { file: vitalink, text: readFileSync(vitalink, 'utf8') },
+  ...(existsSync(dexcom) ? [{ file: dexcom, text: readFileSync(dexcom, 'utf8') }] : []),
+];
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed with its seed. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Characters that turn values into secrets, URLs with user-info and e-mail addresses, or break the document. */
+const ALPHABET = ['a', 'Z', '0', '5', '@', ':', '/', '.', ' ', '_', 'k', '#', '"', '\n'];
+const ROUNDS = Number(process.env['WALK_CACHE_ROUNDS'] ?? 120);
+const SEED = Number(process.env['WALK_CACHE_SEED'] ?? 11);
+
+function cachedSettings(): LintSettings {
+  return { ...settings, load: { ...settings.load, documents: new DocumentCache() }, walkCache: new WalkCache() };
+}
+
+describe('walk cache (observations of unchanged subtrees replayed across re-lints)', () => {
+  for (const spec of specs) {
+    it(`gives the findings of a fresh lint through a chain of random edits: ${path.basename(spec.file)}`, async function () {
+      this.timeout(300_000);
+      const next = random(SEED);
+      const cached = cachedSettings();
+      let text = spec.text;
+      await lintText(spec.file, text, cached, true);
+      let changedFindings = 0;
+      let previousFresh = JSON.stringify((await lintText(spec.file, text, settings, true)).findings);
+      for (let round = 0; round < ROUNDS; round++) {
+        const at = Math.floor(next() * text.length);
+        const edited = next() < 0.4 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + ALPHABET[Math.floor(next() * ALPHABET.length)] + text.slice(at);
+        const fresh = await lintText(spec.file, edited, settings, true);
+        const incremental = await lintText(spec.file, edited, cached, true);
+        assert.deepEqual(incremental, fresh, `round ${round} (seed ${SEED}): edit at offset ${at}`);
+        const freshText = JSON.stringify(fresh.findings);
+        if (freshText !== previousFresh) changedFindings++;
+        previousFresh = freshText;
+        // Invalid documents are linted too, but the chain goes on from valid text.
+        if (fresh.status === 'spec') text = edited;
+      }
+      // The edits must also change findings, or the comparison proves little.
+      assert.ok(changedFindings > ROUNDS / 20, `only ${changedFindings} of ${ROUNDS} edits changed the findings`);
+    });
+  }
+
+  it('re-reads a subtree whose containers changed a scalar above it (the owner name of an example)', async () => {
+    const cached = cachedSettings();
+    const text = readFileSync(walkYaml, 'utf8');
+    const ssnExamples = (findings: readonly { ruleId: string; message: string }[]) => findings.filter((finding) => finding.ruleId === 'phi-in-example' && finding.message.includes("of 'ssn'")).length;
+    assert.equal(ssnExamples((await lintText(walkYaml, text, cached, true)).findings), 2);
+    // `components/x-thing/name` is a scalar of the container above the cached `example` subtree.
+    const renamed = text.replace('x-thing:\n    name: ssn', 'x-thing:\n    name: ssx');
+    assert.notEqual(renamed, text);
+    const incremental = await lintText(walkYaml, renamed, cached, true);
+    assert.equal(ssnExamples(incremental.findings), 1);
+    assert.deepEqual(incremental, await lintText(walkYaml, renamed, settings, true));
+  });
+
+  it("re-reads every example when the provider's own domains change (a server URL)", async () => {
+    const cached = cachedSettings();
+    const text = readFileSync(walkYaml, 'utf8');
+    const staffAddress = (findings: readonly { ruleId: string; message: string }[]) => findings.filter((finding) => finding.ruleId === 'phi-in-example' && finding.message.includes("of 'nurse'")).length;
+    assert.equal(staffAddress((await lintText(walkYaml, text, cached, true)).findings), 0);
+    const moved = text.replace('https://api.clinic-portal.org/v1', 'https://api.clinic-portal.net/v1');
+    const incremental = await lintText(walkYaml, moved, cached, true);
+    assert.equal(staffAddress(incremental.findings), 1);
+    assert.deepEqual(incremental, await lintText(walkYaml, moved, settings, true));
+  });
+
+  it('replays what it can: an edit inside one operation visits only the subtrees on its path', () => {
+    const documents = new DocumentCache();
+    const cache = new WalkCache();
+    const json = asJson(walkYaml);
+    let visits = 0;
+    const visitor: ReplayableVisitor<string> = {
+      cacheKey: 'strings',
+      member(_doc, memberPath, _key, value, _container, _depth, emit) {
+        visits++;
+        if (typeof value === 'string') emit(`${memberPath.join('/')}=${value}`);
+      },
+    };
+    const walk = (text: string) => {
+      const parsed = documents.parse(walkJson, text);
+      assert.ok('document' in parsed);
+      let seen: readonly string[] = [];
+      walkMembers([parsed.document as SourceDocument], [{ ...visitor, done: (observed) => (seen = observed.map((item) => item.observation as string)) }], (_visitor, error) => assert.fail(String(error)), cache);
+      return seen;
+    };
+    walk(json);
+    const everything = visits;
+    visits = 0;
+    const edited = json.replace('Registers a device.', 'Registers one device.');
+    const observed = walk(edited);
+    // The root's scalar `openapi`, `/paths`, `/devices`, its operation and that operation's members.
+    assert.equal(visits, 13, `${visits} of ${everything} members visited again`);
+    assert.ok(observed.includes('paths//devices/post/summary=Registers one device.'));
+    assert.deepEqual(observed, walkFresh(edited, visitor));
+  });
+});
+
+function walkFresh(text: string, visitor: ReplayableVisitor<string>): readonly string[] {
+  const parsed = parseSourceText(walkJson, text);
+  assert.ok('document' in parsed);
+  let seen: readonly string[] = [];
+  walkMembers([parsed.document], [{ ...visitor, done: (observed) => (seen = observed.map((item) => item.observation as string)) }], (_visitor, error) => assert.fail(String(error)));
+  return seen;
+}
