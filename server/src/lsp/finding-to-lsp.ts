@@ -11,8 +11,17 @@ export interface DiagnosticData {
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information };
 
+const fileUris = new Map<string, string>();
+
+/** The `file:` URI of a path; memoised, since every diagnostic and fix edit of a spec names one of a few files. */
 export function fileUri(filePath: string): string {
-  return pathToFileURL(filePath).toString();
+  let uri = fileUris.get(filePath);
+  if (uri === undefined) {
+    uri = pathToFileURL(filePath).toString();
+    if (fileUris.size >= 10_000) fileUris.clear();
+    fileUris.set(filePath, uri);
+  }
+  return uri;
 }
 
 /** A finding as an LSP diagnostic: rule id as `code`, its docs page as `codeDescription`, fixes in `data`. */
