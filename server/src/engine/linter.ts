@@ -2,6 +2,7 @@ import { parseSourceText, isOpenApiRoot, mayBeOpenApiText } from './documents/pa
 import type { LocateRequest, NodePart, SourceDocument } from './documents/source-document';
 import { compareFindings, uniqueFindings, type Finding, type Fix, type RelatedLocation, type Severity, type TextEdit } from './finding';
 import { buildApiModel } from './model/build-model';
+import type { SchemaMemoCache } from './model/schema-memos';
 import { docsUrlOf, type OpenApiRule, type RuleMeta, type RuleReport } from './rule';
 import type { SourceRange } from './source-range';
 import { isPlainObject, type SpecNode } from './spec-node';
@@ -30,6 +31,8 @@ export interface LintSettings {
   readonly load?: SpecLoadOptions;
   /** Observations of the shared member walk kept from the previous lint of each file (the language server's). */
   readonly walkCache?: WalkCache;
+  /** The PHI search's per-schema results kept from earlier lints of the same spec (the language server's, one per open root). */
+  readonly schemaMemos?: SchemaMemoCache;
 }
 
 export interface RuleFailure {
@@ -77,7 +80,7 @@ export async function lintText(uri: string, text: string, settings: LintSettings
 export async function lintDocument(doc: SourceDocument, settings: LintSettings): Promise<LintFileResult> {
   if (!isOpenApiRoot(doc.value)) return { uri: doc.uri, status: 'not-spec', findings: [], ruleFailures: [], files: [doc.uri] };
   const specs = await loadSpecSet(doc, settings.load);
-  const model = buildApiModel(specs, settings.publicEndpoints ? { publicEndpoints: settings.publicEndpoints } : {});
+  const model = buildApiModel(specs, settings.publicEndpoints ? { publicEndpoints: settings.publicEndpoints } : {}, settings.schemaMemos?.begin(specs.files));
   const ruleFailures: RuleFailure[] = [];
   const runs: { id: string; reports: PendingReport[]; failed: boolean }[] = [];
   const visitors: MemberVisitor[] = [];
@@ -131,7 +134,8 @@ export async function lintDocument(doc: SourceDocument, settings: LintSettings):
       pending.push({ meta: refRule.meta, severity: refRule.severity, report: { node: problem.node, part: 'value', message: problem.message } });
     }
   }
-  const findings = resolveFindings(pending);
+  const findings = resolveFindings(pending, (doc) => specs.currentDocument(doc));
+  settings.schemaMemos?.end(specs.resolvedTargets());
   const directivesByUri = new Map(specs.files.map((file) => [file.uri, parseDirectives(file.text, file.lines)]));
   // Two roots sharing a schema file would report its nodes twice: one finding per rule, place and message.
   const kept = uniqueFindings(findings.filter((finding) => !isSuppressed(finding, directivesByUri.get(finding.uri) ?? [])));
@@ -147,13 +151,14 @@ function defaultPart(node: SpecNode): NodePart {
 }
 
 /** Turns rule reports into findings with ranges, locating all nodes of one file in a single pass. */
-function resolveFindings(pending: readonly PendingReport[]): Finding[] {
+function resolveFindings(pending: readonly PendingReport[], currentDocument: (doc: SourceDocument) => SourceDocument): Finding[] {
   const requestsByDoc = new Map<SourceDocument, LocateRequest[]>();
   const ask = (node: SpecNode, part: NodePart | undefined) => {
-    let requests = requestsByDoc.get(node.doc);
-    if (!requests) requestsByDoc.set(node.doc, (requests = []));
+    const doc = currentDocument(node.doc);
+    let requests = requestsByDoc.get(doc);
+    if (!requests) requestsByDoc.set(doc, (requests = []));
     requests.push({ path: node.path, part: part ?? defaultPart(node) });
-    return { doc: node.doc, index: requests.length - 1 };
+    return { doc, index: requests.length - 1 };
   };
   const handles = pending.map(({ report }) => ({
     main: ask(report.node, report.part),
@@ -171,8 +176,9 @@ function resolveFindings(pending: readonly PendingReport[]): Finding[] {
           const { object, key, value } = edit.addMember;
           const members = isPlainObject(object.value) ? Object.keys(object.value) : [];
           const last = members[members.length - 1];
-          const insertion = last === undefined ? undefined : memberInsertion(object.doc, object.path, last, key, value);
-          return insertion ? { uri: object.doc.uri, range: object.doc.lines.rangeOf(insertion.offset, insertion.offset), newText: insertion.text } : undefined;
+          const objectDoc = currentDocument(object.doc);
+          const insertion = last === undefined ? undefined : memberInsertion(objectDoc, object.path, last, key, value);
+          return insertion ? { uri: objectDoc.uri, range: objectDoc.lines.rangeOf(insertion.offset, insertion.offset), newText: insertion.text } : undefined;
         }
         const editHandle = handle.edits[fixIndex]![editIndex]!;
         const range = rangeOf(editHandle);

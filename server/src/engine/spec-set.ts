@@ -79,6 +79,7 @@ function normaliseLoaderUrl(url: string): string {
  */
 export class SpecSet {
   private readonly problems = new Map<string, RefProblem>();
+  private readonly targets: { readonly uri: string; readonly path: JsonPath }[] = [];
   /** Resolved targets per file and reference text: large specs repeat the same `$ref` thousands of times. */
   private readonly resolved = new Map<SourceDocument, Map<string, SpecNode | { message: string }>>();
 
@@ -182,7 +183,8 @@ export class SpecSet {
     const hashIndex = ref.indexOf('#');
     const filePart = hashIndex === -1 ? ref : ref.slice(0, hashIndex);
     const pointer = hashIndex === -1 ? '' : ref.slice(hashIndex + 1);
-    let doc: SourceDocument | undefined = from.doc;
+    // A node kept from an earlier lint (see SchemaMemoCache) may name an earlier parse of its file.
+    let doc: SourceDocument | undefined = this.documents.get(from.doc.uri) ?? from.doc;
     if (filePart !== '') {
       let target: string;
       try {
@@ -200,7 +202,18 @@ export class SpecSet {
     const segments = parseJsonPointer(pointer);
     const value = valueAtPath(doc.value, segments);
     if (value === undefined) return { message: `Cannot resolve $ref '${ref}': no such node in ${path.basename(doc.uri)}` };
+    this.targets.push({ uri: doc.uri, path: segments });
     return { doc, path: segments, value };
+  }
+
+  /** Every `$ref` target resolved so far (each distinct reference once per file). */
+  resolvedTargets(): readonly { readonly uri: string; readonly path: JsonPath }[] {
+    return this.targets;
+  }
+
+  /** The loaded document of a file, or `doc` itself (a node kept from an earlier lint names an earlier parse). */
+  currentDocument(doc: SourceDocument): SourceDocument {
+    return this.documents.get(doc.uri) ?? doc;
   }
 
   private recordProblem(node: SpecNode, message: string): void {

@@ -17,6 +17,7 @@ import { allRules, ruleById } from '../../../rules/index';
 import { CONFIG_FILE_NAMES, ConfigError, findConfigFile, loadConfigFile, resolveConfig, type ResolvedConfig } from '../engine/config';
 import { DocumentCache } from '../engine/documents/document-cache';
 import { WalkCache } from '../engine/member-walk';
+import { SchemaMemoCache } from '../engine/model/schema-memos';
 import { lintText, type LintFileResult } from '../engine/linter';
 import { collectTargets } from '../workspace/file-walker';
 import { docsSection, ruleDocs } from '../rule-docs';
@@ -71,6 +72,8 @@ export function startServer(connection: Connection): void {
   const parsedDocuments = new DocumentCache();
   // What the shared member walk saw in each file, so an edit re-walks only the operation or component it is in.
   const walkCache = new WalkCache();
+  // The PHI search's per-schema results, per open root (see SchemaMemoCache).
+  const schemaMemos = new Map<string, SchemaMemoCache>();
   let watchFiles = false;
   /** From the client's settings: a config file for every document, and whether to lint while typing or on save. */
   let configPath: string | undefined;
@@ -112,6 +115,12 @@ export function startServer(connection: Connection): void {
     publish([...(before?.keys() ?? []), ...(byFile?.keys() ?? []), rootUri]);
   }
 
+  function memosFor(filePath: string): SchemaMemoCache {
+    let memos = schemaMemos.get(filePath);
+    if (!memos) schemaMemos.set(filePath, (memos = new SchemaMemoCache()));
+    return memos;
+  }
+
   async function lint(uri: string): Promise<void> {
     const document = documents.get(uri);
     if (!document || !uri.startsWith('file:')) return;
@@ -128,7 +137,7 @@ export function startServer(connection: Connection): void {
       return setResults(uri, undefined);
     }
     try {
-      const result = await lintText(filePath, text, { ...config.settings, load: { ...config.settings.load, readText, documents: parsedDocuments }, walkCache });
+      const result = await lintText(filePath, text, { ...config.settings, load: { ...config.settings.load, readText, documents: parsedDocuments }, walkCache, schemaMemos: memosFor(filePath) });
       // Never publish diagnostics older than the document: a newer edit has its own lint scheduled.
       if (documents.get(uri)?.version !== version) return;
       for (const failure of result.ruleFailures) {
@@ -200,6 +209,7 @@ export function startServer(connection: Connection): void {
     if (event.document.uri.startsWith('file:')) {
       parsedDocuments.forget(fileURLToPath(event.document.uri));
       walkCache.forget(fileURLToPath(event.document.uri));
+      schemaMemos.delete(fileURLToPath(event.document.uri));
     }
     setResults(event.document.uri, undefined);
     // Roots that used the closed file's unsaved text now read it from disk.

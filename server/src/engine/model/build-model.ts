@@ -21,6 +21,7 @@ import {
 import { addressesOnePatient, ANY_PATH, evidenceRank, isCareRecipientPath, isHealthGrade, isPatientPath, type PathContext } from '../phi/health-grade';
 import { healthPathInfo } from './health-paths';
 import { isPublicByDesign } from './public-endpoints';
+import { newSchemaMemos, type PropertyFact, type PropertyFacts, type SchemaMemos } from './schema-memos';
 
 export interface ModelOptions {
   /** Extra public-by-design path patterns from the config (`/status`, `/docs/*`). */
@@ -33,20 +34,6 @@ const MAX_SCHEMA_DEPTH = 256;
 const COMBINATORS = ['allOf', 'oneOf', 'anyOf'] as const;
 const DECLARED_PHI: PhiMatch = { category: 'declared', weight: 'high', term: 'x-phi', strength: 'strong' };
 
-interface PropertyFact {
-  readonly name: string;
-  /** The property key as written, where findings about the field point. */
-  readonly key: SpecNode;
-  readonly property: SpecNode | undefined;
-  readonly strong: PhiMatch | undefined;
-  /** The property name itself names a person (`patient`, `member`), scoping what is inside it. */
-  readonly namesPerson: boolean;
-}
-
-interface PropertyFacts {
-  readonly properties: readonly PropertyFact[];
-  readonly hasStrongSibling: boolean;
-}
 const NESTED_SCHEMAS = ['items', 'additionalProperties', 'not'] as const;
 /** Keywords under which a schema holds other schemas: one with none of them (most property schemas) has no PHI fields. */
 const SCHEMA_HOLDERS = ['properties', ...COMBINATORS, ...NESTED_SCHEMAS];
@@ -69,24 +56,31 @@ export function detectVersion(root: unknown): OpenApiVersion | undefined {
   return openapi === '3' || openapi.startsWith('3.0') ? '3.0' : '3.1';
 }
 
-/** Builds the API model of one spec. Throws only if the root is not OpenAPI (callers check first). */
-export function buildApiModel(specs: SpecSet, options: ModelOptions = {}): ApiModel {
+/**
+ * Builds the API model of one spec. Throws only if the root is not OpenAPI (callers check first).
+ * `memos`: the PHI search's per-schema results, when kept from earlier lints (see `SchemaMemoCache`).
+ */
+export function buildApiModel(specs: SpecSet, options: ModelOptions = {}, memos: SchemaMemos = newSchemaMemos()): ApiModel {
   const root = specs.rootNode();
   const version = detectVersion(root.value);
   if (!version) throw new Error('not an OpenAPI document');
-  const builder = new ModelBuilder(specs, version, options);
+  const builder = new ModelBuilder(specs, version, options, memos);
   return builder.build(root);
 }
 
 class ModelBuilder {
-  /** Keyed by the schema's value object (unique per written location): cheaper than path strings on large specs. */
-  private readonly phiMemo = { scoped: new WeakMap<object, PhiField[]>(), unscoped: new WeakMap<object, PhiField[]>() };
+  private readonly phiMemo: SchemaMemos['phi'];
   private readonly inProgress = new Set<object>();
-  private readonly personScopedSchemas = new WeakMap<object, boolean>();
-  private readonly propertyFactsMemo = new WeakMap<object, PropertyFacts>();
-  private readonly bestMemo = { scoped: new WeakMap<object, PhiField | null>(), unscoped: new WeakMap<object, PhiField | null>() };
+  private readonly personScopedSchemas: WeakMap<object, boolean>;
+  private readonly propertyFactsMemo: WeakMap<object, PropertyFacts>;
+  private readonly bestMemo: SchemaMemos['best'];
 
-  constructor(private readonly specs: SpecSet, private readonly version: OpenApiVersion, private readonly options: ModelOptions) {}
+  constructor(private readonly specs: SpecSet, private readonly version: OpenApiVersion, private readonly options: ModelOptions, memos: SchemaMemos) {
+    this.phiMemo = memos.phi;
+    this.bestMemo = memos.best;
+    this.personScopedSchemas = memos.personScoped;
+    this.propertyFactsMemo = memos.propertyFacts;
+  }
 
   build(root: SpecNode): ApiModel {
     const specs = this.specs;

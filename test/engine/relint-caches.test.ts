@@ -8,12 +8,13 @@ import { parseSourceText } from '../../server/src/engine/documents/parse';
 import type { SourceDocument } from '../../server/src/engine/documents/source-document';
 import { lintText, type LintSettings } from '../../server/src/engine/linter';
 import { walkMembers, WalkCache, type ReplayableVisitor } from '../../server/src/engine/member-walk';
+import { changedPath, SchemaMemoCache } from '../../server/src/engine/model/schema-memos';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
 const settings = resolveConfig({ extends: 'all' }, allRules, process.cwd()).settings;
 /** Secrets, credential URLs, PHI examples and broken `$ref`s at every depth, above and below the cached subtrees. */
-const walkYaml = path.join(repo, 'test', 'engine', 'walk-cache', 'walk.yaml');
-const walkJson = path.join(repo, 'test', 'engine', 'walk-cache', 'walk.json');
+const walkYaml = path.join(repo, 'test', 'engine', 'relint-caches', 'walk.yaml');
+const walkJson = path.join(repo, 'test', 'engine', 'relint-caches', 'walk.json');
 const vitalink = path.join(repo, 'examples', 'vitalink-wearables', 'openapi.yaml');
 const dexcom = path.join(repo, '..', 'shared', 'corpus', 'specs', 'health', 'dexcom-openapi.json');
 
@@ -45,14 +46,14 @@ function random(seed: number): () => number {
 
 /** Characters that turn values into secrets, URLs with user-info and e-mail addresses, or break the document. */
 const ALPHABET = ['a', 'Z', '0', '5', '@', ':', '/', '.', ' ', '_', 'k', '#', '"', '\n'];
-const ROUNDS = Number(process.env['WALK_CACHE_ROUNDS'] ?? 120);
-const SEED = Number(process.env['WALK_CACHE_SEED'] ?? 11);
+const ROUNDS = Number(process.env['RELINT_ROUNDS'] ?? 120);
+const SEED = Number(process.env['RELINT_SEED'] ?? 11);
 
 function cachedSettings(): LintSettings {
-  return { ...settings, load: { ...settings.load, documents: new DocumentCache() }, walkCache: new WalkCache() };
+  return { ...settings, load: { ...settings.load, documents: new DocumentCache() }, walkCache: new WalkCache(), schemaMemos: new SchemaMemoCache() };
 }
 
-describe('walk cache (observations of unchanged subtrees replayed across re-lints)', () => {
+describe('re-lint caches (walk observations and PHI search results kept across edits)', () => {
   for (const spec of specs) {
     it(`gives the findings of a fresh lint through a chain of random edits: ${path.basename(spec.file)}`, async function () {
       this.timeout(300_000);
@@ -101,6 +102,28 @@ describe('walk cache (observations of unchanged subtrees replayed across re-lint
     const incremental = await lintText(walkYaml, moved, cached, true);
     assert.equal(staffAddress(incremental.findings), 1);
     assert.deepEqual(incremental, await lintText(walkYaml, moved, settings, true));
+  });
+
+  it("searches schemas again after an edit inside a $ref target (a component's data classification)", async () => {
+    const cached = cachedSettings();
+    const text = readFileSync(walkYaml, 'utf8');
+    const readings = (findings: readonly { ruleId: string; message: string }[]) => findings.filter((finding) => finding.ruleId === 'phi-response-unauthenticated' && /GET \/devices\/\{id\}(\/readings)? /.test(finding.message)).length;
+    // `/devices/{id}` reaches the classified field through the Device schema, which itself does not change.
+    assert.equal(readings((await lintText(walkYaml, text, cached, true)).findings), 2);
+    const declassified = text.replace('x-data-classification: health}', 'x-data-classification: healthy}');
+    assert.notEqual(declassified, text);
+    const incremental = await lintText(walkYaml, declassified, cached, true);
+    assert.equal(readings(incremental.findings), 0);
+    assert.deepEqual(incremental, await lintText(walkYaml, declassified, settings, true));
+  });
+
+  it('finds where a re-parse changed a value: one string, or the container of several changes', () => {
+    const before = { a: { b: ['x', { c: 'y' }], d: 'z' }, e: {} };
+    const oneString = { ...before, a: { ...before.a, b: [before.a.b[0], { c: 'y2' }] } };
+    assert.deepEqual(changedPath(before, oneString), ['a', 'b', 1, 'c']);
+    assert.deepEqual(changedPath(before, { ...before, a: { ...before.a, d: 'z2', b: ['x2', before.a.b[1]] } }), ['a']);
+    assert.deepEqual(changedPath(before, { ...before, e: { added: 1 } }), ['e']);
+    assert.equal(changedPath(before, before), undefined);
   });
 
   it('replays what it can: an edit inside one operation visits only the subtrees on its path', () => {
