@@ -159,7 +159,7 @@ describe('incremental JSON re-parse (edits inside one string)', () => {
     }
   });
 
-  it('follows chains of edits through the document cache (shifted offsets, then a fresh scan after 32)', function () {
+  it('follows chains of edits through the document cache (shifted offsets, rebased after 32)', function () {
     this.timeout(120_000);
     const cache = new DocumentCache();
     const { name, text: original } = specs[specs.length - 1]!;
@@ -191,7 +191,7 @@ describe('incremental JSON re-parse (edits inside one string)', () => {
       }
     }
     assert.ok(incrementalCount > edits * 0.8, `only ${incrementalCount} of ${edits} edits reused shifted offsets`);
-    // Chains reach the limit, where the offsets are scanned afresh.
+    // Chains reach the limit, where the shifted offsets become a new origin.
     assert.equal(longestChain, 32);
   });
 });

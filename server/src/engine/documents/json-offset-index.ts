@@ -54,6 +54,33 @@ export class JsonOffsetIndex {
     return new JsonOffsetIndex(text, { index: origin.index, shifts: [...origin.shifts, shift] });
   }
 
+  /**
+   * Like `afterStringEdit`, as a new origin: every container scanned so far is carried over with its offsets
+   * shifted, and the chain of shifts ends here. Cheaper than scanning again, and the older text is let go.
+   */
+  rebasedAfterStringEdit(text: string, shift: OffsetShift): JsonOffsetIndex {
+    const origin = this.derivedFrom?.index ?? this;
+    const shifts = [...(this.derivedFrom?.shifts ?? []), shift];
+    const forward = (offset: number) => {
+      for (const each of shifts) offset = each.forward(offset);
+      return offset;
+    };
+    const rebased = new JsonOffsetIndex(text);
+    for (const [start, members] of origin.containers) {
+      const moved = new Map<string, MemberOffsets>();
+      for (const [key, member] of members) {
+        moved.set(key, {
+          keyStart: member.keyStart < 0 ? member.keyStart : forward(member.keyStart),
+          keyEnd: member.keyEnd < 0 ? member.keyEnd : forward(member.keyEnd),
+          valueStart: forward(member.valueStart),
+          valueEnd: forward(member.valueEnd),
+        });
+      }
+      rebased.containers.set(forward(start), moved);
+    }
+    return rebased;
+  }
+
   rootStart(): number {
     return skipJsonWhitespace(this.text, 0);
   }

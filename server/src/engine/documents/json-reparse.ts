@@ -5,7 +5,7 @@ import { withValueAt } from './value-path';
 
 /** Characters whose insertion or removal could end a string, start an escape or add a line: left to a full parse. */
 const UNSAFE_IN_STRING = /["\\\u0000-\u001f\u2028\u2029]/;
-/** After this many edits the offsets are scanned afresh instead of shifted once more (each shift costs per member read). */
+/** After this many edits the offsets become a new origin instead of shifted once more (each shift costs per member read). */
 const MAX_SHIFTS = 32;
 
 /**
@@ -31,6 +31,7 @@ export function reparseJsonAfterEdit(previous: JsonSourceDocument, text: string,
   if (typeof stringValue !== 'string') return undefined;
   const value = withValueAt(previous.value, token.path, stringValue);
   if (value === undefined) return undefined;
-  const offsets = previous.offsets.shiftCount >= MAX_SHIFTS ? undefined : previous.offsets.afterStringEdit(text, new OffsetShift(end, delta));
+  const shift = new OffsetShift(end, delta);
+  const offsets = previous.offsets.shiftCount >= MAX_SHIFTS ? previous.offsets.rebasedAfterStringEdit(text, shift) : previous.offsets.afterStringEdit(text, shift);
   return new JsonSourceDocument(previous.uri, text, value, offsets, previous.lines.afterEditWithinLine(text, start, delta));
 }
