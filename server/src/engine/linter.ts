@@ -7,7 +7,7 @@ import { docsUrlOf, type OpenApiRule, type RuleMeta, type RuleReport } from './r
 import type { SourceRange } from './source-range';
 import { isPlainObject, type SpecNode } from './spec-node';
 import { loadSpecSet, type SpecLoadOptions } from './spec-set';
-import { memberInsertion } from './member-insertion';
+import { memberInsertion, type MemberInsertion } from './member-insertion';
 import { walkMembers, type MemberVisitor, type WalkCache } from './member-walk';
 import { isSuppressed, parseDirectives } from './suppressions';
 
@@ -166,6 +166,7 @@ function resolveFindings(pending: readonly PendingReport[], currentDocument: (do
     edits: (report.fixes ?? []).map((fix) => fix.edits.map((edit) => ('addMember' in edit ? undefined : ask(edit.node, edit.part ?? 'value')))),
   }));
   const located = new Map([...requestsByDoc].map(([doc, requests]) => [doc, doc.locateAll(requests)]));
+  const insertions = new Map<string, MemberInsertion | undefined>();
   const rangeOf = (handle: { doc: SourceDocument; index: number }) => located.get(handle.doc)![handle.index]!.range;
 
   return pending.map(({ meta, severity, report }, index) => {
@@ -177,7 +178,13 @@ function resolveFindings(pending: readonly PendingReport[], currentDocument: (do
           const members = isPlainObject(object.value) ? Object.keys(object.value) : [];
           const last = members[members.length - 1];
           const objectDoc = currentDocument(object.doc);
-          const insertion = last === undefined ? undefined : memberInsertion(objectDoc, object.path, last, key, value);
+          // Many fixes add the same member to the same object (one bearer scheme for every unauthenticated operation).
+          const insertionKey = last === undefined ? '' : `${objectDoc.uri}\u0000${object.path.join('\u0000')}\u0000${last}\u0000${key}\u0000${JSON.stringify(value)}`;
+          let insertion = insertions.get(insertionKey);
+          if (insertion === undefined && !insertions.has(insertionKey)) {
+            insertion = last === undefined ? undefined : memberInsertion(objectDoc, object.path, last, key, value);
+            insertions.set(insertionKey, insertion);
+          }
           return insertion ? { uri: objectDoc.uri, range: objectDoc.lines.rangeOf(insertion.offset, insertion.offset), newText: insertion.text } : undefined;
         }
         const editHandle = handle.edits[fixIndex]![editIndex]!;
