@@ -8,6 +8,7 @@ import { parseSourceText } from '../../server/src/engine/documents/parse';
 import type { LocateRequest, SourceDocument } from '../../server/src/engine/documents/source-document';
 import { textChange } from '../../server/src/engine/documents/text-change';
 import type { JsonPath } from '../../server/src/engine/json-pointer';
+import { seededRandom } from '../harness/random';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
 /** Escapes, unicode, keys that need escaping, nested arrays, empty strings and containers. */
@@ -72,17 +73,6 @@ function fullParse(name: string, text: string): JsonSourceDocument | undefined {
   return 'document' in result ? (result.document as JsonSourceDocument) : undefined;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed with its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET = ['a', 'Z', ' ', '0', 'u', 'é', '"', '\\', ':', ',', '{', '}', '[', ']', '\n', '\t', '😀'];
 const ROUNDS = Number(process.env['REPARSE_ROUNDS'] ?? 300);
@@ -112,7 +102,7 @@ describe('incremental JSON re-parse (edits inside one string)', () => {
   for (const spec of specs) {
     it(`matches a full parse after random one-character edits: ${spec.name}`, function () {
       this.timeout(120_000);
-      const next = random(SEED);
+      const next = seededRandom(SEED);
       const previous = fullParse(spec.name, spec.text)!;
       // Ranges looked up before the edit, so the re-parse has scanned containers to shift.
       locations(previous, allPaths(previous.value));
@@ -164,7 +154,7 @@ describe('incremental JSON re-parse (edits inside one string)', () => {
     const cache = new DocumentCache();
     const { name, text: original } = specs[specs.length - 1]!;
     let text = original;
-    const next = random(SEED + 1);
+    const next = seededRandom(SEED + 1);
     let incrementalCount = 0;
     let longestChain = 0;
     let edits = 0;

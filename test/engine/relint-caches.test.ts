@@ -9,6 +9,7 @@ import type { SourceDocument } from '../../server/src/engine/documents/source-do
 import { lintText, type LintSettings } from '../../server/src/engine/linter';
 import { walkMembers, WalkCache, type ReplayableVisitor } from '../../server/src/engine/member-walk';
 import { changedPath, SchemaMemoCache } from '../../server/src/engine/model/schema-memos';
+import { seededRandom } from '../harness/random';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
 const settings = resolveConfig({ extends: 'all' }, allRules, process.cwd()).settings;
@@ -32,17 +33,6 @@ const specs = [
   ...(existsSync(dexcom) ? [{ file: dexcom, text: readFileSync(dexcom, 'utf8') }] : []),
 ];
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed with its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Characters that turn values into secrets, URLs with user-info and e-mail addresses, or break the document. */
 const ALPHABET = ['a', 'Z', '0', '5', '@', ':', '/', '.', ' ', '_', 'k', '#', '"', '\n'];
@@ -57,7 +47,7 @@ describe('re-lint caches (walk observations and PHI search results kept across e
   for (const spec of specs) {
     it(`gives the findings of a fresh lint through a chain of random edits: ${path.basename(spec.file)}`, async function () {
       this.timeout(300_000);
-      const next = random(SEED);
+      const next = seededRandom(SEED);
       const cached = cachedSettings();
       let text = spec.text;
       await lintText(spec.file, text, cached, true);
@@ -80,41 +70,34 @@ describe('re-lint caches (walk observations and PHI search results kept across e
     });
   }
 
-  it('re-reads a subtree whose containers changed a scalar above it (the owner name of an example)', async () => {
+  /**
+   * Lints walk.yaml with the caches, edits `from` into `to`, and checks that the findings `counted` go from
+   * `before` to `after`, and that the cached re-lint equals a fresh one.
+   */
+  async function editChangesCount(from: string, to: string, counted: (finding: { ruleId: string; message: string }) => boolean, before: number, after: number): Promise<void> {
     const cached = cachedSettings();
     const text = readFileSync(walkYaml, 'utf8');
-    const ssnExamples = (findings: readonly { ruleId: string; message: string }[]) => findings.filter((finding) => finding.ruleId === 'phi-in-example' && finding.message.includes("of 'ssn'")).length;
-    assert.equal(ssnExamples((await lintText(walkYaml, text, cached, true)).findings), 2);
+    const edited = text.replace(from, to);
+    assert.notEqual(edited, text);
+    assert.equal((await lintText(walkYaml, text, cached, true)).findings.filter(counted).length, before);
+    const incremental = await lintText(walkYaml, edited, cached, true);
+    assert.equal(incremental.findings.filter(counted).length, after);
+    assert.deepEqual(incremental, await lintText(walkYaml, edited, settings, true));
+  }
+
+  it('re-reads a subtree whose containers changed a scalar above it (the owner name of an example)', async () => {
     // `components/x-thing/name` is a scalar of the container above the cached `example` subtree.
-    const renamed = text.replace('x-thing:\n    name: ssn', 'x-thing:\n    name: ssx');
-    assert.notEqual(renamed, text);
-    const incremental = await lintText(walkYaml, renamed, cached, true);
-    assert.equal(ssnExamples(incremental.findings), 1);
-    assert.deepEqual(incremental, await lintText(walkYaml, renamed, settings, true));
+    await editChangesCount('x-thing:\n    name: ssn', 'x-thing:\n    name: ssx', (finding) => finding.ruleId === 'phi-in-example' && finding.message.includes("of 'ssn'"), 2, 1);
   });
 
   it("re-reads every example when the provider's own domains change (a server URL)", async () => {
-    const cached = cachedSettings();
-    const text = readFileSync(walkYaml, 'utf8');
-    const staffAddress = (findings: readonly { ruleId: string; message: string }[]) => findings.filter((finding) => finding.ruleId === 'phi-in-example' && finding.message.includes("of 'nurse'")).length;
-    assert.equal(staffAddress((await lintText(walkYaml, text, cached, true)).findings), 0);
-    const moved = text.replace('https://api.clinic-portal.org/v1', 'https://api.clinic-portal.net/v1');
-    const incremental = await lintText(walkYaml, moved, cached, true);
-    assert.equal(staffAddress(incremental.findings), 1);
-    assert.deepEqual(incremental, await lintText(walkYaml, moved, settings, true));
+    await editChangesCount('https://api.clinic-portal.org/v1', 'https://api.clinic-portal.net/v1', (finding) => finding.ruleId === 'phi-in-example' && finding.message.includes("of 'nurse'"), 0, 1);
   });
 
   it("searches schemas again after an edit inside a $ref target (a component's data classification)", async () => {
-    const cached = cachedSettings();
-    const text = readFileSync(walkYaml, 'utf8');
-    const readings = (findings: readonly { ruleId: string; message: string }[]) => findings.filter((finding) => finding.ruleId === 'phi-response-unauthenticated' && /GET \/devices\/\{id\}(\/readings)? /.test(finding.message)).length;
     // `/devices/{id}` reaches the classified field through the Device schema, which itself does not change.
-    assert.equal(readings((await lintText(walkYaml, text, cached, true)).findings), 2);
-    const declassified = text.replace('x-data-classification: health}', 'x-data-classification: healthy}');
-    assert.notEqual(declassified, text);
-    const incremental = await lintText(walkYaml, declassified, cached, true);
-    assert.equal(readings(incremental.findings), 0);
-    assert.deepEqual(incremental, await lintText(walkYaml, declassified, settings, true));
+    const readings = (finding: { ruleId: string; message: string }) => finding.ruleId === 'phi-response-unauthenticated' && /GET \/devices\/\{id\}(\/readings)? /.test(finding.message);
+    await editChangesCount('x-data-classification: health}', 'x-data-classification: healthy}', readings, 2, 0);
   });
 
   it('finds where a re-parse changed a value: one string, or the container of several changes', () => {

@@ -7,6 +7,7 @@ import type { SourceDocument } from '../../server/src/engine/documents/source-do
 import { textChange } from '../../server/src/engine/documents/text-change';
 import { YamlSourceDocument, type AstNode } from '../../server/src/engine/documents/yaml-document';
 import { reparseYamlAfterEdit } from '../../server/src/engine/documents/yaml-reparse';
+import { seededRandom } from '../harness/random';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
 /** Every YAML construct the re-parse must either handle or hand over to a full parse. */
@@ -63,23 +64,13 @@ function fullParse(text: string): SourceDocument | undefined {
   return 'document' in result ? result.document : undefined;
 }
 
-/** A deterministic pseudo-random sequence (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const TYPED = ['a', 'Z', ' ', '1', ':', '#', '"', "'", '-', '|', '>', '{', '}', '[', ']', ',', '&', '*', '!', '?', '%', '\t', '@', '`', '~', 'é'];
 
 describe('engine: incremental YAML re-parse', () => {
   for (const spec of specs) {
     it(`equals a full parse after random one-line edits of ${spec.name}`, function () {
       this.timeout(process.env.REPARSE_ROUNDS ? 0 : 60_000);
-      const next = random(spec.text.length + Number(process.env.REPARSE_SEED ?? 0));
+      const next = seededRandom(spec.text.length + Number(process.env.REPARSE_SEED ?? 0));
       const original = spec.text;
       let incrementalCount = 0;
       // REPARSE_ROUNDS=5000 for a longer hunt.
@@ -108,7 +99,7 @@ describe('engine: incremental YAML re-parse', () => {
 
   it('stays equal to a full parse over a long sequence of edits (pending position shifts, then applied)', function () {
     this.timeout(60_000);
-    const next = random(7);
+    const next = seededRandom(7);
     const cache = new DocumentCache();
     let text = specs[0]!.text;
     let incremental = 0;

@@ -61,23 +61,8 @@ export class JsonOffsetIndex {
   rebasedAfterStringEdit(text: string, shift: OffsetShift): JsonOffsetIndex {
     const origin = this.derivedFrom?.index ?? this;
     const shifts = [...(this.derivedFrom?.shifts ?? []), shift];
-    const forward = (offset: number) => {
-      for (const each of shifts) offset = each.forward(offset);
-      return offset;
-    };
     const rebased = new JsonOffsetIndex(text);
-    for (const [start, members] of origin.containers) {
-      const moved = new Map<string, MemberOffsets>();
-      for (const [key, member] of members) {
-        moved.set(key, {
-          keyStart: member.keyStart < 0 ? member.keyStart : forward(member.keyStart),
-          keyEnd: member.keyEnd < 0 ? member.keyEnd : forward(member.keyEnd),
-          valueStart: forward(member.valueStart),
-          valueEnd: forward(member.valueEnd),
-        });
-      }
-      rebased.containers.set(forward(start), moved);
-    }
+    for (const [start, members] of origin.containers) rebased.containers.set(shiftForward(start, shifts), shiftedMembers(members, shifts));
     return rebased;
   }
 
@@ -129,19 +114,7 @@ export class JsonOffsetIndex {
     for (let index = shifts.length - 1; index >= 0; index--) originStart = shifts[index]!.back(originStart);
     const originMembers = origin.membersAt(originStart);
     if (!originMembers) return undefined;
-    const forward = (offset: number) => {
-      for (const shift of shifts) offset = shift.forward(offset);
-      return offset;
-    };
-    const members = new Map<string, MemberOffsets>();
-    for (const [key, member] of originMembers) {
-      members.set(key, {
-        keyStart: member.keyStart < 0 ? member.keyStart : forward(member.keyStart),
-        keyEnd: member.keyEnd < 0 ? member.keyEnd : forward(member.keyEnd),
-        valueStart: forward(member.valueStart),
-        valueEnd: forward(member.valueEnd),
-      });
-    }
+    const members = shiftedMembers(originMembers, shifts);
     this.containers.set(start, members);
     return members;
   }
@@ -207,6 +180,25 @@ export class OffsetShift {
   back(offset: number): number {
     return offset >= this.end + this.delta ? offset - this.delta : offset;
   }
+}
+
+function shiftForward(offset: number, shifts: readonly OffsetShift[]): number {
+  for (const shift of shifts) offset = shift.forward(offset);
+  return offset;
+}
+
+/** A container's members with their offsets moved through `shifts` (array items have no key: -1 stays). */
+function shiftedMembers(members: ReadonlyMap<string, MemberOffsets>, shifts: readonly OffsetShift[]): Map<string, MemberOffsets> {
+  const moved = new Map<string, MemberOffsets>();
+  for (const [key, member] of members) {
+    moved.set(key, {
+      keyStart: member.keyStart < 0 ? member.keyStart : shiftForward(member.keyStart, shifts),
+      keyEnd: member.keyEnd < 0 ? member.keyEnd : shiftForward(member.keyEnd, shifts),
+      valueStart: shiftForward(member.valueStart, shifts),
+      valueEnd: shiftForward(member.valueEnd, shifts),
+    });
+  }
+  return moved;
 }
 
 /** How many levels below a requested container are indexed in the same pass (see `scanContainer`). */
