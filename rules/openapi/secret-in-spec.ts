@@ -112,11 +112,15 @@ export default defineRule({
           doc = memberDoc;
           // Example files pulled in by `$ref` (`examples/patient.json`) hold sample data from their root.
           dataFile = /[\\/]examples?[\\/][^\\/]*$/i.test(doc.uri);
-          path = [];
-          if (dataFile) walkData(doc.value, undefined, 'example');
-          else ownerAt[0] = ownerIn(doc.value, undefined);
+          if (!dataFile) ownerAt[0] = ownerIn(doc.value, undefined);
         }
-        if (dataFile) return false;
+        if (dataFile) {
+          // Each top-level member's data on its own (as walkData would reach it from the root), so what it emits
+          // belongs to that member's subtree and can be replayed with it.
+          path = [...walkPath];
+          walkData(value, typeof key === 'number' || WRAPPER_KEYS.has(key) || key.includes('/') ? undefined : key, 'example');
+          return false;
+        }
         const owner = ownerAt[depth - 1];
         let childOwner = owner;
         if (!Array.isArray(container)) {

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { allRules } from '../../rules/index';
 import { resolveConfig } from '../../server/src/engine/config';
 import { DocumentCache } from '../../server/src/engine/documents/document-cache';
@@ -71,18 +73,18 @@ describe('re-lint caches (walk observations and PHI search results kept across e
   }
 
   /**
-   * Lints walk.yaml with the caches, edits `from` into `to`, and checks that the findings `counted` go from
-   * `before` to `after`, and that the cached re-lint equals a fresh one.
+   * Lints `file` (walk.yaml) with the caches, edits `from` into `to`, and checks that the findings `counted` go
+   * from `before` to `after`, and that the cached re-lint equals a fresh one.
    */
-  async function editChangesCount(from: string, to: string, counted: (finding: { ruleId: string; message: string }) => boolean, before: number, after: number): Promise<void> {
+  async function editChangesCount(from: string, to: string, counted: (finding: { ruleId: string; message: string }) => boolean, before: number, after: number, file = walkYaml): Promise<void> {
     const cached = cachedSettings();
-    const text = readFileSync(walkYaml, 'utf8');
+    const text = readFileSync(file, 'utf8');
     const edited = text.replace(from, to);
     assert.notEqual(edited, text);
-    assert.equal((await lintText(walkYaml, text, cached, true)).findings.filter(counted).length, before);
-    const incremental = await lintText(walkYaml, edited, cached, true);
+    assert.equal((await lintText(file, text, cached, true)).findings.filter(counted).length, before);
+    const incremental = await lintText(file, edited, cached, true);
     assert.equal(incremental.findings.filter(counted).length, after);
-    assert.deepEqual(incremental, await lintText(walkYaml, edited, settings, true));
+    assert.deepEqual(incremental, await lintText(file, edited, settings, true));
   }
 
   it('re-reads a subtree whose containers changed a scalar above it (the owner name of an example)', async () => {
@@ -98,6 +100,37 @@ describe('re-lint caches (walk observations and PHI search results kept across e
     // `/devices/{id}` reaches the classified field through the Device schema, which itself does not change.
     const readings = (finding: { ruleId: string; message: string }) => finding.ruleId === 'phi-response-unauthenticated' && /GET \/devices\/\{id\}(\/readings)? /.test(finding.message);
     await editChangesCount('x-data-classification: health}', 'x-data-classification: healthy}', readings, 2, 0);
+  });
+
+  it('keeps no result that a cycle cut short: it depends on where the search came in', async () => {
+    const cycle = path.join(repo, 'test', 'engine', 'relint-caches', 'cycle.yaml');
+    const firstCarriesPhi = (finding: { ruleId: string; message: string }) => finding.ruleId === 'phi-response-unauthenticated' && finding.message.startsWith('GET /first ');
+    await editChangesCount("$ref: '#/components/schemas/Other'", "$ref: '#/components/schemas/B'", firstCarriesPhi, 0, 1, cycle);
+  });
+
+  it('keeps no earlier parse alive through kept results', async () => {
+    setFlagsFromString('--expose-gc');
+    const collectGarbage = runInNewContext('gc') as () => void;
+    const documents = new DocumentCache();
+    const parsed: WeakRef<object>[] = [];
+    const parse = documents.parse.bind(documents);
+    documents.parse = (uri, text) => {
+      const result = parse(uri, text);
+      if ('document' in result && uri === walkJson) parsed.push(new WeakRef(result.document));
+      return result;
+    };
+    const cached = { ...cachedSettings(), load: { ...settings.load, documents } };
+    // Edits inside the inline response schemas of two operations, in turn: both keep PHI results.
+    let text = JSON.stringify(JSON.parse(asJson(walkYaml)), null, 1);
+    for (let round = 0; round < 12; round++) {
+      text = text.replace(round % 2 === 0 ? 'Reads one patient.' : 'Registers a device.', (found) => `${found} `);
+      await lintText(walkJson, text, cached, true);
+    }
+    collectGarbage();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    collectGarbage();
+    // The document cache's own, the latest.
+    assert.ok(parsed.filter((ref) => ref.deref() !== undefined).length === 1, `${parsed.filter((ref) => ref.deref() !== undefined).length} of ${parsed.length} parses alive`);
   });
 
   it('finds where a re-parse changed a value: one string, or the container of several changes', () => {

@@ -21,7 +21,7 @@ import {
 import { addressesOnePatient, ANY_PATH, evidenceRank, isCareRecipientPath, isHealthGrade, isPatientPath, type PathContext } from '../phi/health-grade';
 import { healthPathInfo } from './health-paths';
 import { isPublicByDesign } from './public-endpoints';
-import { newSchemaMemos, type PropertyFact, type PropertyFacts, type SchemaMemos } from './schema-memos';
+import { newSchemaMemos, type PropertyFact, type PropertyFacts, type SchemaMemos, type SchemaMemoSession } from './schema-memos';
 
 export interface ModelOptions {
   /** Extra public-by-design path patterns from the config (`/status`, `/docs/*`). */
@@ -60,7 +60,7 @@ export function detectVersion(root: unknown): OpenApiVersion | undefined {
  * Builds the API model of one spec. Throws only if the root is not OpenAPI (callers check first).
  * `memos`: the PHI search's per-schema results, when kept from earlier lints (see `SchemaMemoCache`).
  */
-export function buildApiModel(specs: SpecSet, options: ModelOptions = {}, memos: SchemaMemos = newSchemaMemos()): ApiModel {
+export function buildApiModel(specs: SpecSet, options: ModelOptions = {}, memos: SchemaMemoSession = { memos: newSchemaMemos() }): ApiModel {
   const root = specs.rootNode();
   const version = detectVersion(root.value);
   if (!version) throw new Error('not an OpenAPI document');
@@ -69,17 +69,22 @@ export function buildApiModel(specs: SpecSet, options: ModelOptions = {}, memos:
 }
 
 class ModelBuilder {
-  private readonly phiMemo: SchemaMemos['phi'];
-  private readonly inProgress = new Set<object>();
-  private readonly personScopedSchemas: WeakMap<object, boolean>;
-  private readonly propertyFactsMemo: WeakMap<object, PropertyFacts>;
-  private readonly bestMemo: SchemaMemos['best'];
+  /** Memos that may be kept across lints (results no cycle cut short), and this lint's own for the others. */
+  private readonly memos: SchemaMemos;
+  private readonly lintOnly = newSchemaMemos();
+  private readonly keep: (node: SpecNode) => SpecNode;
+  /** Schemas on the current search path, with their depth on it. */
+  private readonly inProgress = new Map<object, number>();
+  /**
+   * The shallowest depth on the search path that the current search met again (a cycle) or was cut at (-1: the
+   * depth limit, or a result that was itself cut): a result that depends on a cut above its own schema depends on
+   * where the search came in, so it is memoised for this lint only.
+   */
+  private lowestCut = Infinity;
 
-  constructor(private readonly specs: SpecSet, private readonly version: OpenApiVersion, private readonly options: ModelOptions, memos: SchemaMemos) {
-    this.phiMemo = memos.phi;
-    this.bestMemo = memos.best;
-    this.personScopedSchemas = memos.personScoped;
-    this.propertyFactsMemo = memos.propertyFacts;
+  constructor(private readonly specs: SpecSet, private readonly version: OpenApiVersion, private readonly options: ModelOptions, session: SchemaMemoSession) {
+    this.memos = session.memos;
+    this.keep = session.keep ?? ((node) => node);
   }
 
   build(root: SpecNode): ApiModel {
@@ -344,23 +349,47 @@ class ModelBuilder {
   /** PHI fields of a schema and everything it contains, memoised per schema so shared components are walked once. */
   private phiFieldsOfSchema(schemaRef: SpecNode, personScoped: boolean): PhiField[] {
     const schema = this.specs.deref(schemaRef);
-    if (!schema || !isPlainObject(schema.value) || !holdsSchemas(schema.value) || this.inProgress.size > MAX_SCHEMA_DEPTH) return [];
+    if (!schema || !isPlainObject(schema.value) || !holdsSchemas(schema.value)) return [];
+    if (this.inProgress.size > MAX_SCHEMA_DEPTH) return this.cut(-1, []);
     const scoped = personScoped || this.schemaIsPersonScoped(schema);
     const key = schema.value;
-    const memoTable = scoped ? this.phiMemo.scoped : this.phiMemo.unscoped;
-    const memo = memoTable.get(key);
-    if (memo) return memo;
-    if (this.inProgress.has(key)) return [];
-    this.inProgress.add(key);
+    const kept = (scoped ? this.memos.phi.scoped : this.memos.phi.unscoped).get(key);
+    if (kept) return kept;
+    const own = (scoped ? this.lintOnly.phi.scoped : this.lintOnly.phi.unscoped).get(key);
+    if (own) return this.cut(-1, own);
+    const onPath = this.inProgress.get(key);
+    if (onPath !== undefined) return this.cut(onPath, []);
     const fields: PhiField[] = [];
-    try {
+    const cutShort = this.search(key, () => {
       if (declaredClassification(schema.value) !== 'public') this.collectPhiFields(schema, scoped, fields);
+    });
+    const result = fields.slice(0, MAX_PHI_FIELDS_PER_SCHEMA);
+    const table = cutShort ? this.lintOnly.phi : this.memos.phi;
+    (scoped ? table.scoped : table.unscoped).set(key, result);
+    return result;
+  }
+
+  /** Notes a cut at search-path depth `depth` (see `lowestCut`) and returns `result`. */
+  private cut<T>(depth: number, result: T): T {
+    this.lowestCut = Math.min(this.lowestCut, depth);
+    return result;
+  }
+
+  /** Runs the search of one schema with it on the search path; true when a cut above it shaped the result. */
+  private search(key: object, run: () => void): boolean {
+    const depth = this.inProgress.size;
+    const outer = this.lowestCut;
+    this.inProgress.set(key, depth);
+    this.lowestCut = Infinity;
+    try {
+      run();
     } finally {
       this.inProgress.delete(key);
     }
-    const result = fields.slice(0, MAX_PHI_FIELDS_PER_SCHEMA);
-    memoTable.set(key, result);
-    return result;
+    const cutShort = this.lowestCut < depth;
+    // A cycle back to this schema itself is the same wherever the search came in from.
+    this.lowestCut = Math.min(outer, cutShort ? this.lowestCut : Infinity);
+    return cutShort;
   }
 
   /**
@@ -369,7 +398,7 @@ class ModelBuilder {
    */
   private propertyFacts(schema: SpecNode): PropertyFacts {
     const key = schema.value as object;
-    let facts = this.propertyFactsMemo.get(key);
+    let facts = this.memos.propertyFacts.get(key);
     if (facts) return facts;
     const properties: PropertyFact[] = [];
     let hasStrongSibling = false;
@@ -379,10 +408,10 @@ class ModelBuilder {
       if (declared === 'public') continue;
       const strong = declared === 'phi' ? DECLARED_PHI : (classifyName(name, false) ?? patternHint(property?.value));
       if (strong) hasStrongSibling = true;
-      properties.push({ name, key: propertyKey, property, strong, namesPerson: isPersonScoped([name]) });
+      properties.push({ name, key: this.keep(propertyKey), property: property && this.keep(property), strong, namesPerson: isPersonScoped([name]) });
     }
     facts = { properties, hasStrongSibling };
-    this.propertyFactsMemo.set(key, facts);
+    this.memos.propertyFacts.set(key, facts);
     return facts;
   }
 
@@ -418,51 +447,52 @@ class ModelBuilder {
    */
   private bestPhiField(schemaRef: SpecNode, personScoped: boolean): PhiField | undefined {
     const schema = this.specs.deref(schemaRef);
-    if (!schema || !isPlainObject(schema.value) || !holdsSchemas(schema.value) || this.inProgress.size > MAX_SCHEMA_DEPTH) return undefined;
+    if (!schema || !isPlainObject(schema.value) || !holdsSchemas(schema.value)) return undefined;
+    if (this.inProgress.size > MAX_SCHEMA_DEPTH) return this.cut(-1, undefined);
     const scoped = personScoped || this.schemaIsPersonScoped(schema);
     const key = schema.value;
-    const table = scoped ? this.bestMemo.scoped : this.bestMemo.unscoped;
-    const memo = table.get(key);
-    if (memo !== undefined) return memo ?? undefined;
-    const full = (scoped ? this.phiMemo.scoped : this.phiMemo.unscoped).get(key);
-    if (full) return bestByRank(full, ANY_PATH);
-    if (this.inProgress.has(key) || declaredClassification(schema.value) === 'public') return undefined;
-    this.inProgress.add(key);
+    const kept = (scoped ? this.memos.best.scoped : this.memos.best.unscoped).get(key);
+    if (kept !== undefined) return kept ?? undefined;
+    const own = (scoped ? this.lintOnly.best.scoped : this.lintOnly.best.unscoped).get(key);
+    if (own !== undefined) return this.cut(-1, own ?? undefined);
+    // A complete field list answers it too (a truncated one might miss the best field).
+    const full = (scoped ? this.memos.phi.scoped : this.memos.phi.unscoped).get(key);
+    if (full && full.length < MAX_PHI_FIELDS_PER_SCHEMA) return bestByRank(full, ANY_PATH);
+    const onPath = this.inProgress.get(key);
+    if (onPath !== undefined) return this.cut(onPath, undefined);
+    if (declaredClassification(schema.value) === 'public') return undefined;
     let best: PhiField | undefined;
     // Ranked as if on a care-recipient path (person names rank 1); the operation re-judges names by its own path.
     const consider = (field: PhiField | undefined) => {
       if (field && (!best || evidenceRank(field, ANY_PATH) < evidenceRank(best, ANY_PATH))) best = field;
       return best !== undefined && evidenceRank(best, ANY_PATH) === 0;
     };
-    try {
-      search: {
-        const { properties, hasStrongSibling } = this.propertyFacts(schema);
-        const siblingScoped = scoped || hasStrongSibling;
-        for (const fact of properties) {
-          const match = this.propertyMatch(fact, siblingScoped);
-          if (match && consider({ name: fact.name, node: fact.key, match })) break search;
-          if (fact.property && consider(this.bestPhiField(fact.property, siblingScoped || fact.namesPerson))) break search;
-        }
-        for (const combinator of COMBINATORS) {
-          for (const part of itemsOf(childOf(schema, combinator))) if (consider(this.bestPhiField(part, scoped))) break search;
-        }
-        for (const nested of NESTED_SCHEMAS) {
-          const child = childOf(schema, nested);
-          if (child && isPlainObject(child.value) && consider(this.bestPhiField(child, scoped))) break search;
-        }
+    const cutShort = this.search(key, () => {
+      const { properties, hasStrongSibling } = this.propertyFacts(schema);
+      const siblingScoped = scoped || hasStrongSibling;
+      for (const fact of properties) {
+        const match = this.propertyMatch(fact, siblingScoped);
+        if (match && consider({ name: fact.name, node: fact.key, match })) return;
+        if (fact.property && consider(this.bestPhiField(fact.property, siblingScoped || fact.namesPerson))) return;
       }
-    } finally {
-      this.inProgress.delete(key);
-    }
-    table.set(key, best ?? null);
+      for (const combinator of COMBINATORS) {
+        for (const part of itemsOf(childOf(schema, combinator))) if (consider(this.bestPhiField(part, scoped))) return;
+      }
+      for (const nested of NESTED_SCHEMAS) {
+        const child = childOf(schema, nested);
+        if (child && isPlainObject(child.value) && consider(this.bestPhiField(child, scoped))) return;
+      }
+    });
+    const table = cutShort ? this.lintOnly.best : this.memos.best;
+    (scoped ? table.scoped : table.unscoped).set(key, best ?? null);
     return best;
   }
 
   /** A component named `Patient`/`Member`, or a FHIR resource schema whose `resourceType` names a PHI type. */
   private schemaIsPersonScoped(schema: SpecNode): boolean {
     const key = schema.value as object;
-    let scoped = this.personScopedSchemas.get(key);
-    if (scoped === undefined) this.personScopedSchemas.set(key, (scoped = this.computeSchemaIsPersonScoped(schema)));
+    let scoped = this.memos.personScoped.get(key);
+    if (scoped === undefined) this.memos.personScoped.set(key, (scoped = this.computeSchemaIsPersonScoped(schema)));
     return scoped;
   }
 
@@ -470,7 +500,7 @@ class ModelBuilder {
     // Components are reached through `$ref`, whose targets know their path; inline schemas are never components.
     const path = pathIfBuilt(schema) ?? [];
     const componentName =
-      path.length >= 3 && path[0] === 'components' && path[1] === 'schemas' ? String(path[2]) : path.length >= 2 && path[0] === 'definitions' ? String(path[1]) : undefined;
+      path.length === 3 && path[0] === 'components' && path[1] === 'schemas' ? String(path[2]) : path.length === 2 && path[0] === 'definitions' ? String(path[1]) : undefined;
     const fileName = path.length === 0 && pathIfBuilt(schema) !== undefined ? schema.doc.uri.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '') : undefined;
     const names = [componentName, fileName].filter((name): name is string => name !== undefined);
     if (names.length > 0 && isPersonScoped(names)) return true;

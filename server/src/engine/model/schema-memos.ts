@@ -1,6 +1,7 @@
-import type { SourceDocument } from '../documents/source-document';
+import type { LocateRequest, Located, SourceDocument } from '../documents/source-document';
 import type { JsonPath } from '../json-pointer';
 import type { PhiMatch } from '../phi/phi-classifier';
+import type { LineIndex } from '../source-range';
 import type { SpecNode } from '../spec-node';
 import type { PhiField } from './api-model';
 
@@ -30,6 +31,13 @@ export interface SchemaMemos {
   readonly propertyFacts: WeakMap<object, PropertyFacts>;
 }
 
+/** The memos a model build uses, and how it makes the nodes it stores in them (see `SchemaMemoCache`). */
+export interface SchemaMemoSession {
+  readonly memos: SchemaMemos;
+  /** A node to keep in a memo: by default the node itself. */
+  readonly keep?: (node: SpecNode) => SpecNode;
+}
+
 export function newSchemaMemos(): SchemaMemos {
   return {
     phi: { scoped: new WeakMap(), unscoped: new WeakMap() },
@@ -44,23 +52,32 @@ export function newSchemaMemos(): SchemaMemos {
  * does not search every response schema again. An entry is keyed by a schema's value object, which a re-parse
  * after an edit keeps only for unchanged subtrees; what else it read came through `$ref`s. So all entries are
  * kept while every edit since they were made lies outside every `$ref` target, and dropped at the first edit
- * inside one (a changed component can change the answer for any schema that reaches it).
- * Nodes in kept entries may belong to an earlier parse of their file: same path, same value.
+ * inside one (a changed component can change the answer for any schema that reaches it). Results that a cycle
+ * cut short depend on where the search came in and are never kept (see the model builder).
+ * Nodes stored in entries name their file through a handle that always points at its latest parse, so kept
+ * entries do not keep old texts alive.
  */
 export class SchemaMemoCache {
   private memos = newSchemaMemos();
   private roots = new Map<string, unknown>();
   private targets: { readonly uri: string; readonly path: JsonPath }[] = [];
   private targetKeys = new Set<string>();
+  private readonly handles = new Map<string, LatestDocument>();
   /** A lint that began and never ended (it threw) may have read targets that were never recorded. */
   private open = false;
 
   /** The memos to use for a lint of `files`, emptied first if an edit since the last lint may affect them. */
-  begin(files: readonly SourceDocument[]): SchemaMemos {
+  begin(files: readonly SourceDocument[]): SchemaMemoSession {
     if (this.open || !this.unaffected(files)) this.reset();
     this.roots = new Map(files.map((file) => [file.uri, file.value]));
+    for (const file of files) {
+      const handle = this.handles.get(file.uri);
+      if (handle) handle.current = file;
+      else this.handles.set(file.uri, new LatestDocument(file));
+    }
     this.open = true;
-    return this.memos;
+    const keep = (node: SpecNode): SpecNode => ({ doc: this.handles.get(node.doc.uri) ?? node.doc, path: node.path, value: node.value });
+    return { memos: this.memos, keep };
   }
 
   /** Records the `$ref` targets the lint resolved: later edits inside them invalidate what was memoised. */
@@ -78,6 +95,7 @@ export class SchemaMemoCache {
     this.memos = newSchemaMemos();
     this.targets = [];
     this.targetKeys = new Set();
+    this.handles.clear();
   }
 
   private unaffected(files: readonly SourceDocument[]): boolean {
@@ -89,6 +107,35 @@ export class SchemaMemoCache {
       for (const target of this.targets) if (target.uri === file.uri && overlaps(target.path, changed)) return false;
     }
     return true;
+  }
+}
+
+/** A file as last parsed: nodes kept across lints name it, not one parse of it. */
+class LatestDocument implements SourceDocument {
+  constructor(public current: SourceDocument) {}
+
+  get uri(): string {
+    return this.current.uri;
+  }
+
+  get text(): string {
+    return this.current.text;
+  }
+
+  get format(): 'json' | 'yaml' {
+    return this.current.format;
+  }
+
+  get value(): unknown {
+    return this.current.value;
+  }
+
+  get lines(): LineIndex {
+    return this.current.lines;
+  }
+
+  locateAll(requests: readonly LocateRequest[]): Located[] {
+    return this.current.locateAll(requests);
   }
 }
 
