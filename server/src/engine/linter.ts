@@ -136,7 +136,8 @@ export async function lintDocument(doc: SourceDocument, settings: LintSettings):
   }
   const findings = resolveFindings(pending, (doc) => specs.currentDocument(doc));
   settings.schemaMemos?.end(specs.resolvedTargets());
-  const directivesByUri = new Map(specs.files.map((file) => [file.uri, parseDirectives(file.text, file.lines)]));
+  // Directives are YAML comments; JSON has none (a `#` in a JSON string is text).
+  const directivesByUri = new Map(specs.files.map((file) => [file.uri, file.format === 'json' ? [] : parseDirectives(file.text, file.lines)]));
   // Two roots sharing a schema file would report its nodes twice: one finding per rule, place and message.
   const kept = uniqueFindings(findings.filter((finding) => !isSuppressed(finding, directivesByUri.get(finding.uri) ?? [])));
   return { uri: doc.uri, status: 'spec', findings: kept.sort(compareFindings), ruleFailures, files: specs.files.map((file) => file.uri) };
@@ -166,7 +167,8 @@ function resolveFindings(pending: readonly PendingReport[], currentDocument: (do
     edits: (report.fixes ?? []).map((fix) => fix.edits.map((edit) => ('addMember' in edit ? undefined : ask(edit.node, edit.part ?? 'value')))),
   }));
   const located = new Map([...requestsByDoc].map(([doc, requests]) => [doc, doc.locateAll(requests)]));
-  const insertions = new Map<string, MemberInsertion | undefined>();
+  // By the object's value (one written place), then by what is added.
+  const insertions = new Map<object, Map<string, MemberInsertion | undefined>>();
   const rangeOf = (handle: { doc: SourceDocument; index: number }) => located.get(handle.doc)![handle.index]!.range;
 
   return pending.map(({ meta, severity, report }, index) => {
@@ -179,11 +181,13 @@ function resolveFindings(pending: readonly PendingReport[], currentDocument: (do
           const last = members[members.length - 1];
           const objectDoc = currentDocument(object.doc);
           // Many fixes add the same member to the same object (one bearer scheme for every unauthenticated operation).
-          const insertionKey = last === undefined ? '' : `${objectDoc.uri}\u0000${object.path.join('\u0000')}\u0000${last}\u0000${key}\u0000${JSON.stringify(value)}`;
-          let insertion = insertions.get(insertionKey);
-          if (insertion === undefined && !insertions.has(insertionKey)) {
+          let sameObject = insertions.get(object.value as object);
+          if (!sameObject) insertions.set(object.value as object, (sameObject = new Map()));
+          const insertionKey = `${last}\u0000${key}\u0000${JSON.stringify(value)}`;
+          let insertion = sameObject.get(insertionKey);
+          if (insertion === undefined && !sameObject.has(insertionKey)) {
             insertion = last === undefined ? undefined : memberInsertion(objectDoc, object.path, last, key, value);
-            insertions.set(insertionKey, insertion);
+            sameObject.set(insertionKey, insertion);
           }
           return insertion ? { uri: objectDoc.uri, range: objectDoc.lines.rangeOf(insertion.offset, insertion.offset), newText: insertion.text } : undefined;
         }
