@@ -98,20 +98,25 @@ export class WalkCache {
 
 const NO_OBSERVATIONS: readonly unknown[] = [];
 
+/** One scalar member, encoded so that different keys or values never give the same text. */
+function scalarEntry(key: string | number, item: unknown): string {
+  return `${JSON.stringify(key)}:${typeof item === 'string' ? JSON.stringify(item) : `${typeof item}${String(item)}`},`;
+}
+
 /** The scalar members of a container, as one string: equal strings mean equal scalars under equal keys. */
 function scalarSignature(container: object): string {
   let signature = '';
   if (Array.isArray(container)) {
     for (let index = 0; index < container.length; index++) {
       const item: unknown = container[index];
-      if (item === null || typeof item !== 'object') signature += `${index}\u0000${typeof item}${String(item)}\u0001`;
+      if (item === null || typeof item !== 'object') signature += scalarEntry(index, item);
     }
     return signature;
   }
   const record = container as Record<string, unknown>;
   for (const key in record) {
     const item = record[key];
-    if (item === null || typeof item !== 'object') signature += `${key}\u0000${typeof item}${String(item)}\u0001`;
+    if (item === null || typeof item !== 'object') signature += scalarEntry(key, item);
   }
   return signature;
 }
