@@ -28,6 +28,12 @@ export interface MemberOffsets {
  */
 export class JsonOffsetIndex {
   private readonly containers = new Map<number, Map<string, MemberOffsets>>();
+  /**
+   * The index this one was derived from by one edit, while it is the latest: its containers, already shifted to
+   * its text, need only that one edit applied. Cleared when a newer index is derived from this one, so old
+   * indexes (and their texts) do not pile up.
+   */
+  private previous: JsonOffsetIndex | undefined;
 
   /**
    * `derivedFrom`: an index of an earlier version of the text with the same structure (edits only inside
@@ -51,7 +57,10 @@ export class JsonOffsetIndex {
   /** The index of `text`, which is this index's text with `shift` applied inside one string (see `derivedFrom`). */
   afterStringEdit(text: string, shift: OffsetShift): JsonOffsetIndex {
     const origin = this.derivedFrom ?? { index: this, shifts: [] };
-    return new JsonOffsetIndex(text, { index: origin.index, shifts: [...origin.shifts, shift] });
+    const next = new JsonOffsetIndex(text, { index: origin.index, shifts: [...origin.shifts, shift] });
+    this.previous = undefined;
+    next.previous = this;
+    return next;
   }
 
   /**
@@ -110,6 +119,13 @@ export class JsonOffsetIndex {
   }
 
   private shiftedMembersAt(start: number, origin: JsonOffsetIndex, shifts: readonly OffsetShift[]): Map<string, MemberOffsets> | undefined {
+    const lastShift = shifts[shifts.length - 1]!;
+    const shiftedBefore = this.previous?.containers.get(lastShift.back(start));
+    if (shiftedBefore) {
+      const members = shiftedMembers(shiftedBefore, [lastShift]);
+      this.containers.set(start, members);
+      return members;
+    }
     let originStart = start;
     for (let index = shifts.length - 1; index >= 0; index--) originStart = shifts[index]!.back(originStart);
     const originMembers = origin.membersAt(originStart);
