@@ -131,19 +131,22 @@ export class SpecSet {
       // Resolved after the walk, so a reference replayed from an unchanged part of a file is judged by the
       // files as they are now.
       done: (references) => {
-        const outcomes = new Map<string, string | undefined>();
+        // Per file, per reference text (GitHub's description has 20,000 references to 2,000 targets).
+        const outcomesByDoc = new Map<SourceDocument, Map<string, string | undefined>>();
         for (const { doc, observation } of references) {
-          const node: SpecNode = { doc, path: observation.path, value: observation.value };
-          const outcomeKey = doc.uri + '\u0000' + observation.ref;
-          if (!outcomes.has(outcomeKey)) {
+          let outcomes = outcomesByDoc.get(doc);
+          if (!outcomes) outcomesByDoc.set(doc, (outcomes = new Map()));
+          let message = outcomes.get(observation.ref);
+          if (message === undefined && !outcomes.has(observation.ref)) {
             // A reference is reported where it is broken: its own target missing, or a chain that loops back.
             // A good reference to a node that is itself a broken `$ref` is not: that node is reported in its place.
+            const node: SpecNode = { doc, path: observation.path, value: observation.value };
             const hop = this.resolveRefCached(node, observation.ref);
             const circular = 'message' in hop ? undefined : this.follow(node).problem?.message;
-            outcomes.set(outcomeKey, 'message' in hop ? hop.message : circular?.startsWith('Circular') ? circular : undefined);
+            message = 'message' in hop ? hop.message : circular?.startsWith('Circular') ? circular : undefined;
+            outcomes.set(observation.ref, message);
           }
-          const message = outcomes.get(outcomeKey);
-          if (message) this.recordProblem(childOf(node, '$ref')!, message);
+          if (message) this.recordProblem(childOf({ doc, path: observation.path, value: observation.value }, '$ref')!, message);
         }
       },
     };
