@@ -5,6 +5,7 @@ import {
   HTTP_METHODS,
   type ApiModel,
   type EffectiveSecurity,
+  type HealthPathInfo,
   type HttpMethod,
   type OAuthFlow,
   type OAuthFlowKind,
@@ -54,6 +55,37 @@ export function detectVersion(root: unknown): OpenApiVersion | undefined {
   const openapi = String(root['openapi'] ?? '');
   if (!/^3(\.\d+)*$/.test(openapi)) return undefined;
   return openapi === '3' || openapi.startsWith('3.0') ? '3.0' : '3.1';
+}
+
+/** What a path's text says about PHI; the same for every operation and every lint, so memoised by path. */
+interface PathFacts {
+  readonly health: HealthPathInfo;
+  /** A segment names a person (`/patients/...`). */
+  readonly segmentsNamePerson: boolean;
+  /** A segment or the FHIR resource type names a person. */
+  readonly namesPerson: boolean;
+  readonly where: PathContext;
+  readonly addressesOnePatient: boolean;
+}
+
+const pathFactsMemo = new Map<string, PathFacts>();
+
+function pathFacts(path: string): PathFacts {
+  let facts = pathFactsMemo.get(path);
+  if (!facts) {
+    const health = healthPathInfo(path);
+    const segments = path.split('/').filter(Boolean);
+    facts = {
+      health,
+      segmentsNamePerson: isPersonScoped(segments),
+      namesPerson: isPersonScoped(health.fhirType ? [...segments, health.fhirType] : segments),
+      where: { carePath: isCareRecipientPath(path), patientPath: isPatientPath(path) },
+      addressesOnePatient: addressesOnePatient(path),
+    };
+    if (pathFactsMemo.size >= 20_000) pathFactsMemo.clear();
+    pathFactsMemo.set(path, facts);
+  }
+  return facts;
 }
 
 /**
@@ -217,16 +249,16 @@ class ModelBuilder {
   // --- operations ----------------------------------------------------------
 
   private operation(path: string, method: HttpMethod, pathItem: SpecNode, node: SpecNode, rootSecurity: SpecNode | undefined): Operation {
-    const health = healthPathInfo(path);
+    const facts = pathFacts(path);
+    const health = facts.health;
     const parameters = this.parameters(path, pathItem, node, health.fhirType);
     const requestSchemas = this.requestSchemas(node, parameters);
     const responses = this.responses(node);
     const declaredPhi = declaredClassification(node.value);
-    const contextNames = [...path.split('/').filter(Boolean), ...(health.fhirType ? [health.fhirType] : [])];
     let evidence: OperationPhi | undefined;
     const computeEvidence = (): OperationPhi => {
-      const personScoped = isPersonScoped(contextNames) || health.carriesPhi;
-      const where: PathContext = { carePath: isCareRecipientPath(path), patientPath: isPatientPath(path) };
+      const personScoped = facts.namesPerson || health.carriesPhi;
+      const where = facts.where;
       const phiParameters = parameters.filter((parameter) => parameter.phi);
       const successSchemas = responses.filter((response) => /^(2\d\d|2XX|default)$/i.test(response.status)).flatMap((response) => response.schemas);
       // Whether and why the operation carries PHI needs one telling field, found by a search that stops at the
@@ -243,7 +275,7 @@ class ModelBuilder {
       else if (isPhiEvidence(response)) reason = `response field '${response.name}'`;
       else if (isPhiEvidence(request)) reason = `request field '${request.name}'`;
       else if (healthParameter) reason = `parameter '${healthParameter.name}'`;
-      else if (addressesOnePatient(path)) reason = `path addresses one patient's records`;
+      else if (facts.addressesOnePatient) reason = `path addresses one patient's records`;
       else {
         // Personal data without health context (an e-mail, a name): worth knowing, but not PHI on its own.
         const weak = response ?? request ?? phiParameters[0];
@@ -288,7 +320,7 @@ class ModelBuilder {
   /** Path-level parameters merged with operation-level ones; the operation wins on the same name and location. */
   private parameters(path: string, pathItem: SpecNode, operation: SpecNode, fhirType: string | undefined): Parameter[] {
     const byKey = new Map<string, Parameter>();
-    const personScoped = isPersonScoped(path.split('/').filter(Boolean)) || (fhirType !== undefined && isFhirPhiResource(fhirType));
+    const personScoped = pathFacts(path).segmentsNamePerson || (fhirType !== undefined && isFhirPhiResource(fhirType));
     for (const owner of [pathItem, operation]) {
       for (const parameterRef of itemsOf(childOf(owner, 'parameters'))) {
         const node = this.specs.deref(parameterRef);
