@@ -148,7 +148,7 @@ export function walkMembers(
   const previousAt: (CachedSubtree | undefined)[] = [];
   const currentAt: CachedSubtree[] = [];
   const stableBelow: boolean[] = [];
-  let caching = false;
+  const caching = cache !== undefined && cacheKeys.every((key) => key !== undefined);
 
   const visitMember = (key: string | number, value: unknown, container: object, depth: number): void => {
     let anyActive = false;
@@ -229,7 +229,6 @@ export function walkMembers(
     doc = file;
     const value = file.value;
     if (value === null || typeof value !== 'object') continue;
-    caching = cache !== undefined && cacheKeys.every((key) => key !== undefined);
     if (caching) {
       previousAt[0] = cache!.take(file.uri);
       currentAt[0] = { value, children: new Map() };
