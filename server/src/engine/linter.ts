@@ -167,7 +167,7 @@ function resolveFindings(pending: readonly PendingReport[], currentDocument: (do
     edits: (report.fixes ?? []).map((fix) => fix.edits.map((edit) => ('addMember' in edit ? undefined : ask(edit.node, edit.part ?? 'value')))),
   }));
   const located = new Map([...requestsByDoc].map(([doc, requests]) => [doc, doc.locateAll(requests)]));
-  // By the object's value (one written place), then by what is added.
+  // By the object's value, then by its path and what is added.
   const insertions = new Map<object, Map<string, MemberInsertion | undefined>>();
   const rangeOf = (handle: { doc: SourceDocument; index: number }) => located.get(handle.doc)![handle.index]!.range;
 
@@ -183,7 +183,8 @@ function resolveFindings(pending: readonly PendingReport[], currentDocument: (do
           // Many fixes add the same member to the same object (one bearer scheme for every unauthenticated operation).
           let sameObject = insertions.get(object.value as object);
           if (!sameObject) insertions.set(object.value as object, (sameObject = new Map()));
-          const insertionKey = `${last}\u0000${key}\u0000${JSON.stringify(value)}`;
+          // The path too: a YAML alias puts one object at two places.
+          const insertionKey = `${object.path.join('\u0000')}\u0001${last}\u0000${key}\u0000${JSON.stringify(value)}`;
           let insertion = sameObject.get(insertionKey);
           if (insertion === undefined && !sameObject.has(insertionKey)) {
             insertion = last === undefined ? undefined : memberInsertion(objectDoc, object.path, last, key, value);
