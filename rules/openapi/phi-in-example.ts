@@ -208,11 +208,11 @@ export default defineRule({
       done: (observed) => {
         const hits: { node: SpecNode; sighting: Extract<ExampleSighting, { hit: true }> }[] = [];
         const pendingRefs: SpecNode[] = [];
-        const collect = (doc: SourceDocument) => (sighting: ExampleSighting) => {
+        const collect = (doc: SourceDocument, sighting: ExampleSighting) => {
           if (sighting.hit) hits.push({ node: { doc, path: sighting.path, value: sighting.value }, sighting });
           else pendingRefs.push({ doc, path: sighting.path, value: sighting.value });
         };
-        for (const { doc, observation } of observed) collect(doc)(observation);
+        for (const { doc, observation } of observed) collect(doc, observation);
         const visited = new Set<string>();
         for (let index = 0; index < pendingRefs.length && index < 10_000; index++) {
           const target = model.specs.deref(pendingRefs[index]!);
@@ -227,7 +227,7 @@ export default defineRule({
           scanner.scanExampleRoot(
             isExampleObject ? { doc: target.doc, path: [...target.path, 'value'], value: (target.value as Record<string, unknown>)['value'] } : target,
             undefined,
-            collect(target.doc),
+            (sighting) => collect(target.doc, sighting),
           );
         }
         const reported = new Set<string>();
