@@ -76,14 +76,18 @@ export class LineIndex {
 
   private starts(): Int32Array {
     if (!this.lineStarts) {
-      const starts = [0];
+      let starts = new Int32Array(1024);
+      let count = 1;
       const text = this.text;
-      let index = text.indexOf('\n');
-      while (index !== -1) {
-        starts.push(index + 1);
-        index = text.indexOf('\n', index + 1);
+      for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) {
+        if (count === starts.length) {
+          const larger = new Int32Array(count * 2);
+          larger.set(starts);
+          starts = larger;
+        }
+        starts[count++] = index + 1;
       }
-      this.lineStarts = Int32Array.from(starts);
+      this.lineStarts = starts.slice(0, count);
     }
     return this.lineStarts;
   }

@@ -114,7 +114,7 @@ export class JsonOffsetIndex {
     const open = this.text.charCodeAt(start);
     if (open !== OPEN_BRACE && open !== OPEN_BRACKET) return undefined;
     if (this.derivedFrom) return this.shiftedMembersAt(start, this.derivedFrom.index, this.derivedFrom.shifts);
-    this.scanContainer(start, LOOKAHEAD_LEVELS);
+    this.scanContainer(start, start === this.rootStart() ? ROOT_LOOKAHEAD_LEVELS : 0);
     return this.containers.get(start);
   }
 
@@ -217,8 +217,14 @@ function shiftedMembers(members: ReadonlyMap<string, MemberOffsets>, shifts: rea
   return moved;
 }
 
-/** How many levels below a requested container are indexed in the same pass (see `scanContainer`). */
-const LOOKAHEAD_LEVELS = 2;
+/**
+ * How many levels below the root are indexed in the first pass (see `scanContainer`): down to operations
+ * (`/paths/{p}/{method}`) and components (`/components/{kind}/{name}`), where most findings and fixes are, so
+ * they need no second pass over their text. Containers below are scanned when a path runs through them, without
+ * lookahead: indexing their subtrees ahead allocated tens of thousands of entries on GitHub's description that
+ * no finding used, for the same characters read.
+ */
+const ROOT_LOOKAHEAD_LEVELS = 3;
 
 export function skipJsonWhitespace(text: string, pos: number): number {
   for (;;) {
@@ -249,8 +255,10 @@ export function skipJsonValue(text: string, pos: number): number {
     let depth = 0;
     for (let index = pos; index < text.length; index++) {
       const code = text.charCodeAt(index);
-      if (code === QUOTE) index = skipJsonString(text, index) - 1;
-      else if (code === OPEN_BRACE || code === OPEN_BRACKET) depth++;
+      // Most characters outside strings are indentation: one comparison lets them (and the quote) out first.
+      if (code <= QUOTE) {
+        if (code === QUOTE) index = skipJsonString(text, index) - 1;
+      } else if (code === OPEN_BRACE || code === OPEN_BRACKET) depth++;
       else if ((code === CLOSE_BRACE || code === CLOSE_BRACKET) && --depth === 0) return index + 1;
     }
     return text.length;
