@@ -40,6 +40,9 @@ const RESERVED_EMAIL_DOMAIN = /(^|\.)(example\.(com|net|org)|example|test|invali
 const PHONE_WRITTEN = /^\+[0-9][0-9 ().-]{5,22}$/;
 const E164 = /^\+[1-9][0-9]{6,14}$/;
 
+/** The longest identifier shape above: an MBI printed with dashes (SSN 11, KVNR 10). */
+const MAX_IDENTIFIER_LENGTH = 13;
+
 const ISO_DATE = /^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T[0-9:.]+(Z|[+-][0-9:]+)?)?$/;
 
 export type ValueKind = 'ssn' | 'kvnr' | 'mbi' | 'email' | 'phone' | 'birth-date';
@@ -112,6 +115,9 @@ export function isIsoDate(value: string): boolean {
 export function classifyExampleValue(value: string, field: { ssn: boolean; birth: boolean }, ownDomains: ReadonlySet<string> = new Set()): ValueMatch | undefined {
   const trimmed = value.trim();
   if (trimmed.length < 6 || trimmed.length > 254) return undefined;
+  // Most example strings are longer than any identifier shape (13 characters, an MBI with dashes) and are no
+  // e-mail, phone or birth date: URLs, names, sentences.
+  if (trimmed.length > MAX_IDENTIFIER_LENGTH && !field.birth && !trimmed.includes('@') && !trimmed.startsWith('+')) return undefined;
   if (isSsnShaped(trimmed, field.ssn)) return { kind: 'ssn', description: 'an SSN-shaped value (valid area, group and serial)' };
   if (isValidKvnr(trimmed) && !KVNR_PLACEHOLDERS.has(trimmed)) return { kind: 'kvnr', description: 'a German KVNR-shaped value with a valid check digit' };
   if (isMbiShaped(trimmed)) return { kind: 'mbi', description: 'a Medicare Beneficiary Identifier (MBI)-shaped value' };

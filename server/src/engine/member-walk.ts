@@ -151,7 +151,10 @@ export function walkMembers(
   const caching = cache !== undefined && cacheKeys.every((key) => key !== undefined);
 
   const visitMember = (key: string | number, value: unknown, container: object, depth: number): void => {
+    // Most members are strings and numbers: nothing to descend into, so no visitor needs muting.
+    const isContainer = value !== null && typeof value === 'object';
     let anyActive = false;
+    let mutedHere = false;
     for (let index = 0; index < visitors.length; index++) {
       if (mutedAt[index]! <= depth || failed[index]) continue;
       let descend: boolean | void;
@@ -162,11 +165,14 @@ export function walkMembers(
         onError(visitors[index]!, error);
         continue;
       }
-      if (descend === false) mutedAt[index] = depth;
-      else anyActive = true;
+      if (!isContainer) continue;
+      if (descend === false) {
+        mutedAt[index] = depth;
+        mutedHere = true;
+      } else anyActive = true;
     }
-    if (anyActive && value !== null && typeof value === 'object' && depth < MAX_WALK_DEPTH) walkContainer(value, depth);
-    for (let index = 0; index < visitors.length; index++) if (mutedAt[index] === depth) mutedAt[index] = Infinity;
+    if (anyActive && depth < MAX_WALK_DEPTH) walkContainer(value as object, depth);
+    if (mutedHere) for (let index = 0; index < visitors.length; index++) if (mutedAt[index] === depth) mutedAt[index] = Infinity;
   };
 
   /** A subtree down to unit depth: replayed when unchanged, else visited and what it emits kept. */
@@ -198,10 +204,12 @@ export function walkMembers(
     currentAt[depth - 1]!.children.set(key, entry);
   };
 
-  const visit = (key: string | number, value: unknown, container: object, depth: number): void => {
-    if (caching && depth <= UNIT_DEPTH && value !== null && typeof value === 'object') visitCachedSubtree(key, value, container, depth);
-    else visitMember(key, value, container, depth);
-  };
+  const visit = caching
+    ? (key: string | number, value: unknown, container: object, depth: number): void => {
+        if (depth <= UNIT_DEPTH && value !== null && typeof value === 'object') visitCachedSubtree(key, value, container, depth);
+        else visitMember(key, value, container, depth);
+      }
+    : visitMember;
 
   const walkContainer = (container: object, depth: number): void => {
     if (caching && depth < UNIT_DEPTH) {

@@ -108,7 +108,11 @@ export class SpecSet {
    * on which other rules ran and followed which references.
    */
   deref(node: SpecNode | undefined): SpecNode | undefined {
-    return node ? this.follow(node).target : undefined;
+    if (!node) return undefined;
+    // Most nodes the model asks about are no reference: answered without the chain bookkeeping.
+    const value = node.value;
+    if (!isPlainObject(value) || typeof value['$ref'] !== 'string') return node;
+    return this.follow(node).target;
   }
 
   /**
@@ -159,14 +163,16 @@ export class SpecSet {
 
   private follow(node: SpecNode): { target: SpecNode; problem?: RefProblem } {
     let current = node;
-    // Identity of the `$ref` objects visited: a chain that meets one again is circular. Most nodes are no
-    // reference at all: the set exists only once a `$ref` is met.
+    // Identity of the `$ref` objects visited: a chain that meets one again is circular. Most chains have one
+    // hop: the set exists only once a second `$ref` is met.
+    let first: unknown;
     let seen: Set<unknown> | undefined;
     for (let hops = 0; hops < MAX_REF_HOPS; hops++) {
       const value = current.value;
       if (!isPlainObject(value) || typeof value['$ref'] !== 'string') return { target: current };
-      if (seen?.has(value)) return { target: current, problem: { node: childOf(current, '$ref')!, message: 'Circular $ref: the reference chain leads back to itself' } };
-      (seen ??= new Set()).add(value);
+      if (value === first || seen?.has(value)) return { target: current, problem: { node: childOf(current, '$ref')!, message: 'Circular $ref: the reference chain leads back to itself' } };
+      if (first === undefined) first = value;
+      else (seen ??= new Set()).add(value);
       const resolved = this.resolveRefCached(current, value['$ref']);
       if ('message' in resolved) return { target: current, problem: { node: childOf(current, '$ref')!, message: resolved.message } };
       current = resolved;
