@@ -1,4 +1,4 @@
-import { classifyName, declaredClassification, isDicomPhiQueryKey, isFhirPhiResource, isFhirSearchParamCarryingPhi, isPersonScoped, type PhiMatch } from '../phi/phi-classifier';
+import { classifyName, declaredClassification, isDicomPhiQueryKey, isFhirPhiResource, isFhirSearchParamCarryingPhi, isPersonScoped, namesPerson, type PhiMatch } from '../phi/phi-classifier';
 import { childOf, entriesOf, isPlainObject, itemsOf, pathIfBuilt, stringValue, type PlainObject, type SpecNode } from '../spec-node';
 import type { SpecSet } from '../spec-set';
 import {
@@ -440,7 +440,7 @@ class ModelBuilder {
       if (declared === 'public') continue;
       const strong = declared === 'phi' ? DECLARED_PHI : (classifyName(name, false) ?? patternHint(property?.value));
       if (strong) hasStrongSibling = true;
-      properties.push({ name, key: this.keep(propertyKey), property: property && this.keep(property), strong, namesPerson: isPersonScoped([name]) });
+      properties.push({ name, key: this.keep(propertyKey), property: property && this.keep(property), strong, namesPerson: namesPerson(name) });
     }
     facts = { properties, hasStrongSibling };
     this.memos.propertyFacts.set(key, facts);
@@ -494,10 +494,17 @@ class ModelBuilder {
     if (onPath !== undefined) return this.cut(onPath, undefined);
     if (declaredClassification(schema.value) === 'public') return undefined;
     let best: PhiField | undefined;
+    let bestRank = Infinity;
     // Ranked as if on a care-recipient path (person names rank 1); the operation re-judges names by its own path.
     const consider = (field: PhiField | undefined) => {
-      if (field && (!best || evidenceRank(field, ANY_PATH) < evidenceRank(best, ANY_PATH))) best = field;
-      return best !== undefined && evidenceRank(best, ANY_PATH) === 0;
+      if (field) {
+        const rank = evidenceRank(field, ANY_PATH);
+        if (rank < bestRank) {
+          best = field;
+          bestRank = rank;
+        }
+      }
+      return bestRank === 0;
     };
     const cutShort = this.search(key, () => {
       const { properties, hasStrongSibling } = this.propertyFacts(schema);
@@ -545,7 +552,15 @@ class ModelBuilder {
 /** The most telling field as PHI evidence (see `evidenceRank`); the first of equals. */
 function bestByRank(fields: readonly (PhiField | undefined)[], where: PathContext): PhiField | undefined {
   let best: PhiField | undefined;
-  for (const field of fields) if (field && (!best || evidenceRank(field, where) < evidenceRank(best, where))) best = field;
+  let bestRank = Infinity;
+  for (const field of fields) {
+    if (!field) continue;
+    const rank = evidenceRank(field, where);
+    if (rank < bestRank) {
+      best = field;
+      bestRank = rank;
+    }
+  }
   return best;
 }
 

@@ -16,10 +16,13 @@ const BANKING_TERMS = new Set(['accountNumber', 'bankAccountNumber', 'iban', 'cr
 /** Names that also name repositories, companies and products (`full_name: octocat/hello-world`). */
 const AMBIGUOUS_NAMES = new Set(['fullName', 'legalName', 'preferredName', 'formerName', 'initials', 'nameSuffix', 'namePrefix', 'namenszusatz', 'vorsatzwort']);
 
+/** Categories whose high-weight matches count without being strong terms: they are declared or health-specific. */
+const HIGH_WEIGHT_CONTEXT_CATEGORIES = new Set(['declared', 'fhir-search', 'dicom-query']);
+
 /** A health-grade match: strong (or explicitly declared) and in a health category, not a bank account. */
 export function isHealthGrade(match: PhiMatch | undefined): boolean {
   if (!match || !HEALTH_CATEGORIES.has(match.category) || BANKING_TERMS.has(match.term)) return false;
-  return match.strength === 'strong' || (match.weight === 'high' && ['declared', 'fhir-search', 'dicom-query'].includes(match.category));
+  return match.strength === 'strong' || (match.weight === 'high' && HIGH_WEIGHT_CONTEXT_CATEGORIES.has(match.category));
 }
 
 /** A strong identifying name (`firstName`, `lastName`, `patientName`) but not `fullName`, which names repositories too. */

@@ -60,9 +60,24 @@ const PERSON_SCOPE_TOKENS = new Set([
   'relatedperson', 'contact', 'guardian', 'caregiver', 'profile', 'demographics', 'me', 'account',
 ]);
 
+/** Vocabulary terms by their joined tokens, and the lengths those have. */
+class TermTable {
+  readonly entries = new Map<string, TermEntry>();
+  readonly lengths = new Set<number>();
+
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  set(key: string, entry: TermEntry): void {
+    this.entries.set(key, entry);
+    this.lengths.add(key.length);
+  }
+}
+
 class PhiVocabulary {
-  readonly strong = new Map<string, TermEntry>();
-  readonly context = new Map<string, TermEntry>();
+  readonly strong = new TermTable();
+  readonly context = new TermTable();
   readonly traps = new Set<string>();
   readonly fhirPhiTypes = new Set<string>();
   readonly fhirNotPhi = new Set<string>();
@@ -102,16 +117,23 @@ export function phiVocabulary(): PhiVocabulary {
  * six or more letters, as the end of one compound token (`Krankenversichertennummer` ends in `versichertennummer`).
  * Never a raw substring: `usage` is not `age`, `sessionId` is not `ssn`.
  */
-function lookupTokens(tokens: readonly string[], table: ReadonlyMap<string, TermEntry>): TermEntry | undefined {
+function lookupTokens(tokens: readonly string[], table: TermTable): TermEntry | undefined {
+  // Only runs and suffixes as long as some term are looked up: each unique name is classified once, but a
+  // large spec has thousands, and joining every run of tokens was most of the cost.
+  const { entries, lengths } = table;
   for (let length = tokens.length; length >= 1; length--) {
     for (let start = 0; start + length <= tokens.length; start++) {
-      const entry = table.get(tokens.slice(start, start + length).join(''));
+      let joinedLength = 0;
+      for (let index = start; index < start + length; index++) joinedLength += tokens[index]!.length;
+      if (!lengths.has(joinedLength)) continue;
+      const entry = entries.get(length === 1 ? tokens[start]! : tokens.slice(start, start + length).join(''));
       if (entry) return entry;
     }
   }
   for (const token of tokens) {
     for (let start = 1; token.length - start >= 6; start++) {
-      const entry = table.get(token.slice(start));
+      if (!lengths.has(token.length - start)) continue;
+      const entry = entries.get(token.slice(start));
       if (entry) return entry;
     }
   }
@@ -120,15 +142,19 @@ function lookupTokens(tokens: readonly string[], table: ReadonlyMap<string, Term
 
 /** Names that carry a schema's or path's meaning, e.g. `Patient`, `/members/{id}`: is the data about a person? */
 export function isPersonScoped(contextNames: readonly string[]): boolean {
-  const vocab = phiVocabulary();
-  for (const name of contextNames) {
-    if (vocab.fhirPhiTypes.has(name)) return true;
-    for (const token of nameTokens(name)) if (PERSON_SCOPE_TOKENS.has(token)) return true;
-  }
+  for (const name of contextNames) if (namesPerson(name)) return true;
   return false;
 }
 
-const classificationCache = new Map<string, PhiMatch | null>();
+/** One name of `isPersonScoped`: a FHIR PHI resource type, or a person word among its tokens. */
+export function namesPerson(name: string): boolean {
+  if (phiVocabulary().fhirPhiTypes.has(name)) return true;
+  for (const token of nameTokens(name)) if (PERSON_SCOPE_TOKENS.has(token)) return true;
+  return false;
+}
+
+/** Classifications by name, person-scoped and not. */
+const classificationCache = { scoped: new Map<string, PhiMatch | null>(), unscoped: new Map<string, PhiMatch | null>() };
 
 /**
  * Classifies one field or parameter name. `personScoped` says whether the enclosing schema or path is
@@ -136,11 +162,11 @@ const classificationCache = new Map<string, PhiMatch | null>();
  */
 export function classifyName(name: string, personScoped: boolean): PhiMatch | undefined {
   // The same field names recur thousands of times in large specs: classify each once per scope.
-  const cacheKey = (personScoped ? 'p:' : 'n:') + name;
-  const cached = classificationCache.get(cacheKey);
+  const cache = personScoped ? classificationCache.scoped : classificationCache.unscoped;
+  const cached = cache.get(name);
   if (cached !== undefined) return cached ?? undefined;
   const result = classifyNameUncached(name, personScoped);
-  if (classificationCache.size < 100_000) classificationCache.set(cacheKey, result ?? null);
+  if (cache.size < 50_000) cache.set(name, result ?? null);
   return result;
 }
 
