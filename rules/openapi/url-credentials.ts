@@ -65,8 +65,9 @@ export default defineRule({
     };
     visitMembers<{ path: (string | number)[]; value: string }>({
       cacheKey: '',
+      only: 'scalars',
       member(_doc, path, key, value, _container, _depth, emit) {
-        if (typeof value !== 'string') return true;
+        if (typeof value !== 'string') return false;
         if (typeof key === 'string' && isUrlKey(key) && value.includes('://') && mayHaveCredential(value)) emit({ path: [...path], value });
         return false;
       },

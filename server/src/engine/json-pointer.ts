@@ -4,17 +4,17 @@ export type JsonPath = readonly (string | number)[];
 /** Decodes the fragment of a `$ref` (`#/components/schemas/Patient%20Record`) into path segments. */
 export function parseJsonPointer(pointer: string): string[] {
   let text = pointer.startsWith('#') ? pointer.slice(1) : pointer;
-  try {
-    text = decodeURIComponent(text);
-  } catch {
-    // A malformed percent-escape is taken literally rather than rejected: real specs contain them.
+  if (text.includes('%')) {
+    try {
+      text = decodeURIComponent(text);
+    } catch {
+      // A malformed percent-escape is taken literally rather than rejected: real specs contain them.
+    }
   }
   if (text === '' || text === '/') return text === '/' ? [''] : [];
   if (!text.startsWith('/')) return [text];
-  return text
-    .slice(1)
-    .split('/')
-    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = text.slice(1).split('/');
+  return text.includes('~') ? segments.map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~')) : segments;
 }
 
 /** Reads the value at a path, or undefined when any segment is missing. */

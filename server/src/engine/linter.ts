@@ -106,7 +106,12 @@ export async function lintDocument(doc: SourceDocument, settings: LintSettings):
         visitMembers: (visitor) => {
           const registered: MemberVisitor =
             'cacheKey' in visitor
-              ? { cacheKey: `${run.id}\u0000${JSON.stringify(active.options)}\u0000${visitor.cacheKey}`, member: visitor.member.bind(visitor), ...(visitor.done ? { done: visitor.done.bind(visitor) } : {}) } as MemberVisitor
+              ? ({
+                  cacheKey: `${run.id}\u0000${JSON.stringify(active.options)}\u0000${visitor.cacheKey}`,
+                  member: visitor.member.bind(visitor),
+                  ...(visitor.done ? { done: visitor.done.bind(visitor) } : {}),
+                  ...(visitor.only ? { only: visitor.only } : {}),
+                } as MemberVisitor)
               : (visitor as MemberVisitor);
           visitors.push(registered);
           visitorOwner.set(registered, run);

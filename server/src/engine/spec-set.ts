@@ -123,6 +123,7 @@ export class SpecSet {
   refCheckVisitor(): ReplayableVisitor<{ readonly path: JsonPath; readonly value: Record<string, unknown>; readonly ref: string }> {
     return {
       cacheKey: 'ref-unresolved',
+      only: 'containers',
       member: (_doc, path, key, value, _container, _depth, emit) => {
         if (key === 'example' || key === 'x-example') return false;
         if (Array.isArray(value)) return true;
