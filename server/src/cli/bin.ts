@@ -1,8 +1,13 @@
 #!/usr/bin/env node
-import { runCli } from './main';
+import { PrefetchedFiles } from './prefetch';
+
+// Started before the engine is loaded, so that reading a large spec overlaps loading the modules.
+const files = new PrefetchedFiles(process.argv.slice(2), process.cwd());
+const { runCli } = require('./main') as typeof import('./main');
 
 runCli(process.argv.slice(2), {
   cwd: process.cwd(),
+  readFile: (filePath) => files.readFile(filePath),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   stdoutIsTerminal: process.stdout.isTTY === true,

@@ -22,6 +22,8 @@ export interface CliEnvironment {
   readonly stderr: (text: string) => void;
   readonly stdoutIsTerminal: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Reads a file to lint (the command line's prefetches); `fs.readFile` when absent. */
+  readonly readFile?: (filePath: string) => Promise<Buffer>;
 }
 
 const FORMATTERS: Record<CliArguments['format'], Formatter> = { stylish: formatStylish, json: formatJson, sarif: formatSarif, github: formatGithub };
@@ -91,7 +93,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
         io.stderr(`healthlint: ${display}: skipped, larger than ${Math.round(maxBytes / 1048576)} MB (raise maxFileSizeMB in .healthlint.yaml)\n`);
         continue;
       }
-      const text = await readTextFile(target.filePath);
+      const text = (await (io.readFile ?? fs.readFile)(target.filePath)).toString('utf8');
       if (looksBinary(text)) {
         if (target.explicit) io.stderr(`healthlint: ${display}: skipped, binary file\n`);
         continue;

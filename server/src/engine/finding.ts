@@ -77,6 +77,9 @@ export function findingKey(finding: Finding): string {
 /** Findings without repeats, first occurrence kept. */
 export function uniqueFindings(findings: Iterable<Finding>): Finding[] {
   const unique = new Map<string, Finding>();
-  for (const finding of findings) if (!unique.has(findingKey(finding))) unique.set(findingKey(finding), finding);
+  for (const finding of findings) {
+    const key = findingKey(finding);
+    if (!unique.has(key)) unique.set(key, finding);
+  }
   return [...unique.values()];
 }

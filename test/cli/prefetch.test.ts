@@ -1,0 +1,39 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { PrefetchedFiles } from '../../server/src/cli/prefetch';
+
+describe('CLI prefetch of the files named on the command line', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'healthlint-prefetch-'));
+  const spec = path.join(dir, 'openapi.json');
+  writeFileSync(spec, '{"openapi": "3.0.3"}');
+  mkdirSync(path.join(dir, 'specs'));
+
+  it('hands out a named file as read, once; a second read sees the file as it is then', async () => {
+    const files = new PrefetchedFiles(['openapi.json', '--format', 'json'], dir);
+    writeFileSync(spec, '{"openapi": "3.1.0"}');
+    // The read was started synchronously: the prefetch may hold either version, but never a mix.
+    const first = (await files.readFile(spec)).toString();
+    assert.ok(first === '{"openapi": "3.0.3"}' || first === '{"openapi": "3.1.0"}', first);
+    assert.equal((await files.readFile(spec)).toString(), '{"openapi": "3.1.0"}');
+  });
+
+  it('reports a missing file as the file system does, and reads files it was not given', async () => {
+    const files = new PrefetchedFiles(['missing.yaml', 'specs'], dir);
+    await assert.rejects(files.readFile(path.join(dir, 'missing.yaml')), { code: 'ENOENT' });
+    writeFileSync(path.join(dir, 'specs', 'other.yaml'), 'openapi: 3.0.3\n');
+    assert.equal((await files.readFile(path.join(dir, 'specs', 'other.yaml'))).toString(), 'openapi: 3.0.3\n');
+  });
+
+  it('leaves a usage error to the CLI and never rejects unasked', async () => {
+    const files = new PrefetchedFiles(['--no-such-option', 'openapi.json'], dir);
+    assert.equal((await files.readFile(spec)).toString(), '{"openapi": "3.1.0"}');
+    // A prefetch of a file nobody reads must not surface as an unhandled rejection: a child process would die of it.
+    const bin = path.resolve(__dirname, '..', '..', 'server', 'src', 'cli', 'bin.js');
+    const run = spawnSync(process.execPath, [bin, 'missing.json', '--format', 'json', '--fail-on', 'never'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(run.stderr, 'healthlint: missing.json: no such file or folder\n');
+    assert.equal(run.status, 2);
+  });
+});
