@@ -68,8 +68,19 @@ function median(values: Measurement[]): Measurement {
   return { ...middle, peakMb: Math.max(...values.map((value) => value.peakMb)) };
 }
 
-function repeat(times: number, run: () => Measurement): Measurement {
-  return median(Array.from({ length: times }, run));
+/**
+ * Runs of two tools alternated (ours, theirs, ours, theirs...), each summarised by its median: this machine's
+ * speed drifts by tens of percent within minutes, and running one tool's block after the other's put that
+ * drift into the ratio.
+ */
+function alternate(times: number, ours: () => Measurement, theirs: () => Measurement): [Measurement, Measurement] {
+  const oursRuns: Measurement[] = [];
+  const theirRuns: Measurement[] = [];
+  for (let run = 0; run < times; run++) {
+    oursRuns.push(ours());
+    theirRuns.push(theirs());
+  }
+  return [median(oursRuns), median(theirRuns)];
 }
 
 const targets: Target[] = [
@@ -100,13 +111,16 @@ function ratio(peer: Measurement | undefined, ours: Measurement): string {
 }
 
 const rows: string[] = [];
-console.log(`healthlint benchmark: ${runs} cold run(s) per tool (median time, max peak memory); Spectral once per target.`);
+console.log(`healthlint benchmark: ${runs} cold run(s) per tool, healthlint and Redocly alternated (median time, max peak memory); Spectral once per target.`);
 if (!hasGnuTime) console.log('(GNU time not found at /usr/bin/time: peak memory unavailable; apt-get install time)');
 for (const target of targets) {
   console.log(`\n== ${target.name}`);
-  const ours = repeat(runs, () => measure(process.execPath, [path.join(repoRoot, 'out', 'server', 'src', 'cli', 'bin.js'), ...target.healthlintArgs, '--format', 'json', '--output', path.join(work, 'healthlint.json'), '--fail-on', 'never']));
+  const [ours, redocly] = alternate(
+    runs,
+    () => measure(process.execPath, [path.join(repoRoot, 'out', 'server', 'src', 'cli', 'bin.js'), ...target.healthlintArgs, '--format', 'json', '--output', path.join(work, 'healthlint.json'), '--fail-on', 'never']),
+    () => measure(bin('redocly'), ['lint', ...target.files.flatMap((file) => (file.includes('*') ? expandGlob(file) : [file])), '--format', 'summary', '--max-problems', '1']),
+  );
   console.log(`  healthlint             ${format(ours)}`);
-  const redocly = repeat(runs, () => measure(bin('redocly'), ['lint', ...target.files.flatMap((file) => (file.includes('*') ? expandGlob(file) : [file])), '--format', 'summary', '--max-problems', '1']));
   console.log(`  Redocly CLI lint       ${format(redocly)}   healthlint is ${ratio(redocly, ours)} faster`);
   let spectral: Measurement | undefined;
   let spectralReduced: Measurement | undefined;
