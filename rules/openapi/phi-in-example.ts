@@ -73,22 +73,21 @@ class ExampleScanner {
   /**
    * The spec-level part of the scan, as a listener of the engine's shared member walk: values under example
    * keys are inspected here (and the walk told not to descend); everything else is only passed through.
-   * `nameMapKey[d]` is the key a container at depth d sits under, unless its parent is a name map
-   * (`properties`, `responses`...), whose keys are names chosen by the author, never example keys.
+   * `isNameMap[d]` says whether the container at depth d is a name map (`properties`, `responses`...), whose
+   * keys are names chosen by the author, never example keys; a name map's own members are not name maps.
    * Its sightings depend on the provider's own domains, hence the cache key.
    */
   memberVisitor(): Omit<ReplayableVisitor<ExampleSighting>, 'done'> {
-    const nameMapKey: (string | undefined)[] = [];
+    const isNameMap: boolean[] = [];
     return {
       cacheKey: [...this.ownDomains].sort().join(','),
       member: (_doc, path, key, value, container, depth, emit) => {
         const isObject = value !== null && typeof value === 'object';
         if (Array.isArray(container)) {
-          if (isObject) nameMapKey[depth] = undefined;
+          if (isObject) isNameMap[depth] = false;
           return isObject;
         }
-        const parentKey = depth === 1 ? undefined : nameMapKey[depth - 1];
-        const inNameMap = parentKey !== undefined && NAME_MAPS.has(parentKey);
+        const inNameMap = depth > 1 && isNameMap[depth - 1] === true;
         if (!inNameMap && typeof key === 'string' && EXAMPLE_KEYS.has(key)) {
           this.sink = emit;
           this.path.length = 0;
@@ -97,7 +96,7 @@ class ExampleScanner {
           this.walkExample(value, this.ownerName(container as Record<string, unknown>, path), key === 'examples' || key === 'x-examples');
           return false;
         }
-        if (isObject) nameMapKey[depth] = inNameMap ? undefined : (key as string);
+        if (isObject) isNameMap[depth] = !inNameMap && NAME_MAPS.has(key as string);
         return isObject;
       },
     };

@@ -101,8 +101,10 @@ export default defineRule({
 
     // The spec's own structure, as a listener of the shared member walk: prose is checked by shape only;
     // examples, defaults and extensions switch to `walkData` (and the shared walk is told not to descend).
-    // ownerAt[d] is the name that owns the container at depth d (a parameter's `name`, a property key).
+    // ownerAt[d] is the name that owns the container at depth d (a parameter's `name`, a property key);
+    // namesAt[d] whether that container's keys are names (it is `properties`, `headers`, `variables`...).
     const ownerAt: (string | undefined)[] = [];
+    const namesAt: boolean[] = [];
     let dataFile = false;
     visitMembers<SecretSighting>({
       cacheKey: '',
@@ -124,8 +126,7 @@ export default defineRule({
         const owner = ownerAt[depth - 1];
         let childOwner = owner;
         if (!Array.isArray(container)) {
-          const containerKey = depth >= 2 ? walkPath[depth - 2] : undefined;
-          const naming = typeof containerKey === 'string' && NAMING_CONTAINERS.has(containerKey);
+          const naming = depth >= 2 && namesAt[depth - 1] === true;
           const name = key as string;
           // Under `properties`, `headers`, `variables`... keys are names, even `example` or `x-foo`.
           if (naming) childOwner = name;
@@ -145,6 +146,7 @@ export default defineRule({
         }
         if (value === null || typeof value !== 'object') return false;
         ownerAt[depth] = Array.isArray(value) ? childOwner : ownerIn(value, childOwner);
+        namesAt[depth] = typeof key === 'string' && NAMING_CONTAINERS.has(key);
         return true;
       },
       done(sightings) {

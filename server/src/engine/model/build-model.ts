@@ -440,7 +440,8 @@ class ModelBuilder {
       if (declared === 'public') continue;
       const strong = declared === 'phi' ? DECLARED_PHI : (classifyName(name, false) ?? patternHint(property?.value));
       if (strong) hasStrongSibling = true;
-      properties.push({ name, key: this.keep(propertyKey), property: property && this.keep(property), strong, namesPerson: namesPerson(name) });
+      const nested = property !== undefined && isPlainObject(property.value) && holdsSchemas(property.value);
+      properties.push({ name, key: this.keep(propertyKey), property: property && this.keep(property), nested, strong, namesPerson: namesPerson(name) });
     }
     facts = { properties, hasStrongSibling };
     this.memos.propertyFacts.set(key, facts);
@@ -460,7 +461,7 @@ class ModelBuilder {
     for (const fact of properties) {
       const match = this.propertyMatch(fact, siblingScoped);
       if (match) fields.push({ name: fact.name, node: fact.key, match });
-      if (fact.property && fields.length < MAX_PHI_FIELDS_PER_SCHEMA) {
+      if (fact.nested && fact.property && fields.length < MAX_PHI_FIELDS_PER_SCHEMA) {
         fields.push(...this.phiFieldsOfSchema(fact.property, siblingScoped || fact.namesPerson));
       }
     }
@@ -512,7 +513,7 @@ class ModelBuilder {
       for (const fact of properties) {
         const match = this.propertyMatch(fact, siblingScoped);
         if (match && consider({ name: fact.name, node: fact.key, match })) return;
-        if (fact.property && consider(this.bestPhiField(fact.property, siblingScoped || fact.namesPerson))) return;
+        if (fact.nested && fact.property && consider(this.bestPhiField(fact.property, siblingScoped || fact.namesPerson))) return;
       }
       for (const combinator of COMBINATORS) {
         for (const part of itemsOf(childOf(schema, combinator))) if (consider(this.bestPhiField(part, scoped))) return;

@@ -10,6 +10,8 @@ export interface PropertyFact {
   /** The property key as written, where findings about the field point. */
   readonly key: SpecNode;
   readonly property: SpecNode | undefined;
+  /** The property's schema holds other schemas (properties, items, allOf...): only then is it searched further. */
+  readonly nested: boolean;
   readonly strong: PhiMatch | undefined;
   /** The property name itself names a person (`patient`, `member`), scoping what is inside it. */
   readonly namesPerson: boolean;
