@@ -56,13 +56,15 @@ export function childOf(node: SpecNode | undefined, key: string | number): SpecN
 /** Members of an object node in source order. */
 export function entriesOf(node: SpecNode | undefined): [string, SpecNode][] {
   if (!node || !isPlainObject(node.value)) return [];
-  return Object.keys(node.value).map((key) => [key, childOf(node, key)!]);
+  const value = node.value;
+  // Keys from Object.keys are own keys: no need for childOf's checks, which the PHI search would pay per property.
+  return Object.keys(value).map((key) => [key, new ChildNode(node.doc, value[key], node, key)]);
 }
 
 /** Items of an array node. */
 export function itemsOf(node: SpecNode | undefined): SpecNode[] {
   if (!node || !Array.isArray(node.value)) return [];
-  return node.value.map((_, index) => childOf(node, index)!);
+  return node.value.map((item: unknown, index) => new ChildNode(node.doc, item, node, index));
 }
 
 export function stringValue(node: SpecNode | undefined): string | undefined {

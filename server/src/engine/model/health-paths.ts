@@ -8,6 +8,7 @@ const FHIR_COMPARTMENT = new RegExp(fhirRegexes.compartment);
 const FHIR_INSTANCE = new RegExp(fhirRegexes.resourceInstance);
 const FHIR_TYPE_SEARCH = new RegExp(fhirRegexes.typeSearch);
 const DICOMWEB = new RegExp(vocabulary.dicomweb.pathRegex, 'i');
+const FHIR_REGEXES = [FHIR_COMPARTMENT, FHIR_INSTANCE, FHIR_TYPE_SEARCH];
 /** FHIR operations that return or accept patient data; terminology operations ($expand, $lookup...) do not. */
 const PHI_FHIR_OPERATIONS = new Set(
   Object.keys(vocabulary.fhirResources.operations)
@@ -18,7 +19,9 @@ const PHI_FHIR_OPERATIONS = new Set(
 /** Path templates use `{id}`; FHIR regexes expect a concrete-looking segment, which `{id}` satisfies. */
 export function healthPathInfo(path: string): HealthPathInfo {
   const clean = path.replace(/\?.*$/, '').replace(/\/+$/, '');
-  const operation = FHIR_OPERATION.exec(clean);
+  // Every FHIR pattern needs a `$` operation or a capitalised resource type: most paths of most APIs have neither.
+  const mayBeFhir = clean.includes('$') || /[A-Z]/.test(clean);
+  const operation = mayBeFhir ? FHIR_OPERATION.exec(clean) : null;
   if (operation?.groups?.['op']) {
     const op = operation.groups['op'];
     const type = operation.groups['type'];
@@ -27,7 +30,7 @@ export function healthPathInfo(path: string): HealthPathInfo {
     }
     return { fhirOperation: '$' + op, ...(type ? { fhirType: type } : {}), carriesPhi: false };
   }
-  for (const regex of [FHIR_COMPARTMENT, FHIR_INSTANCE, FHIR_TYPE_SEARCH]) {
+  for (const regex of mayBeFhir ? FHIR_REGEXES : []) {
     const type = regex.exec(clean)?.groups?.['type'];
     if (type && (type === '*' || isFhirResourceName(type))) {
       const phi = type === '*' || isFhirPhiResource(type);
