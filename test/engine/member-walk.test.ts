@@ -51,6 +51,24 @@ describe('shared member walk', () => {
     assert.deepEqual(calls('scalars', () => false), ['info/title="Clinic"', 'info/tags/0="a"', 'info/tags/1="b"', 'paths//p/get/$ref="#/x"', 'paths//p/get/summary="s"', 'n=1', 'z=null']);
   });
 
+  it('reports a visitor that throws once and never calls it again; the others go on', () => {
+    const errors: string[] = [];
+    const healthy: string[] = [];
+    let calls = 0;
+    const throwing: MemberVisitor = {
+      member: (_doc, path) => {
+        calls++;
+        if (path.join('/') === 'info/title') throw new Error('boom');
+      },
+    };
+    walkMembers([documentOf(spec)], [throwing, { member: (_doc, path) => void healthy.push(path.join('/')) }], (visitor, error) => {
+      errors.push(`${visitor === throwing ? 'throwing' : 'other'}: ${(error as Error).message}`);
+    });
+    assert.deepEqual(errors, ['throwing: boom']);
+    assert.equal(calls, 2); // `info`, then `info/title`, which threw
+    assert.equal(healthy.length, 12);
+  });
+
   it("never walks into the characters of a string that a 'containers' visitor skipped", () => {
     const seen: string[] = [];
     const record = (kind: string) => (_doc: SourceDocument, path: readonly (string | number)[]) => void seen.push(`${kind} ${path.join('/')}`);

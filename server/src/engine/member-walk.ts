@@ -156,37 +156,51 @@ export function walkMembers(
   const stableBelow: boolean[] = [];
   const caching = cache !== undefined && cacheKeys.every((key) => key !== undefined);
 
-  const skipsContainers = visitors.map((visitor) => visitor.only === 'scalars');
-  const skipsScalars = visitors.map((visitor) => visitor.only === 'containers');
+  // Which visitors see scalar members, which see containers, and which descend into every container unasked
+  // (`only: 'scalars'`): most members are strings and numbers, which never need muting or descending into.
+  const indexesWhere = (test: (visitor: MemberVisitor) => boolean) => visitors.flatMap((visitor, index) => (test(visitor) ? [index] : []));
+  const forScalars = indexesWhere((visitor) => visitor.only !== 'containers');
+  const forContainers = indexesWhere((visitor) => visitor.only !== 'scalars');
+  const descendAnyway = indexesWhere((visitor) => visitor.only === 'scalars');
+  /** A visitor that threw is muted for good (-1 is above every depth) and reported once. */
+  const fail = (index: number, error: unknown) => {
+    failed[index] = true;
+    mutedAt[index] = -1;
+    onError(visitors[index]!, error);
+  };
 
   const visitMember = (key: string | number, value: unknown, container: object, depth: number): void => {
-    // Most members are strings and numbers: nothing to descend into, so no visitor needs muting.
-    const isContainer = value !== null && typeof value === 'object';
-    const skips = isContainer ? skipsContainers : skipsScalars;
+    if (value === null || typeof value !== 'object') {
+      for (let position = 0; position < forScalars.length; position++) {
+        const index = forScalars[position]!;
+        if (mutedAt[index]! <= depth) continue;
+        try {
+          visitors[index]!.member(doc, path, key, value, container, depth, emitters[index]!);
+        } catch (error) {
+          fail(index, error);
+        }
+      }
+      return;
+    }
     let anyActive = false;
     let mutedHere = false;
-    for (let index = 0; index < visitors.length; index++) {
-      if (mutedAt[index]! <= depth || failed[index]) continue;
-      if (skips[index]) {
-        // Skipped for a container means "descend as if it returned true"; for a scalar there is nothing below.
-        if (isContainer) anyActive = true;
-        continue;
-      }
+    for (let position = 0; position < descendAnyway.length; position++) if (mutedAt[descendAnyway[position]!]! > depth) anyActive = true;
+    for (let position = 0; position < forContainers.length; position++) {
+      const index = forContainers[position]!;
+      if (mutedAt[index]! <= depth) continue;
       let descend: boolean | void;
       try {
         descend = visitors[index]!.member(doc, path, key, value, container, depth, emitters[index]!);
       } catch (error) {
-        failed[index] = true;
-        onError(visitors[index]!, error);
+        fail(index, error);
         continue;
       }
-      if (!isContainer) continue;
       if (descend === false) {
         mutedAt[index] = depth;
         mutedHere = true;
       } else anyActive = true;
     }
-    if (anyActive && isContainer && depth < MAX_WALK_DEPTH) walkContainer(value as object, depth);
+    if (anyActive && depth < MAX_WALK_DEPTH) walkContainer(value, depth);
     if (mutedHere) for (let index = 0; index < visitors.length; index++) if (mutedAt[index] === depth) mutedAt[index] = Infinity;
   };
 
