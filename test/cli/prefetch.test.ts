@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { PrefetchedFiles } from '../../server/src/cli/prefetch';
 
 describe('CLI prefetch of the files named on the command line', () => {
@@ -25,6 +25,19 @@ describe('CLI prefetch of the files named on the command line', () => {
     await assert.rejects(files.readFile(path.join(dir, 'missing.yaml')), { code: 'ENOENT' });
     writeFileSync(path.join(dir, 'specs', 'other.yaml'), 'openapi: 3.0.3\n');
     assert.equal((await files.readFile(path.join(dir, 'specs', 'other.yaml'))).toString(), 'openapi: 3.0.3\n');
+  });
+
+  it('does not wait on a named pipe: it is left to the CLI', function () {
+    if (process.platform === 'win32') this.skip();
+    const fifo = path.join(dir, 'pipe.json');
+    execFileSync('mkfifo', [fifo]);
+    // Opening a pipe for reading blocks until a writer comes, unless opened non-blocking: in a child process
+    // with a time limit, so that a regression fails this test instead of hanging the suite.
+    const prefetchModule = path.resolve(__dirname, '..', '..', 'server', 'src', 'cli', 'prefetch.js');
+    const script = `new (require(${JSON.stringify(prefetchModule)}).PrefetchedFiles)(['pipe.json'], ${JSON.stringify(dir)}); console.log('constructed')`;
+    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 10_000 });
+    assert.equal(run.stdout, 'constructed\n');
+    assert.equal(run.status, 0);
   });
 
   it('leaves a usage error to the CLI and never rejects unasked', async () => {

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, promises as fs, read } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, promises as fs, read } from 'node:fs';
 import * as path from 'node:path';
 import { parseCliArguments } from './arguments';
 
@@ -48,7 +48,8 @@ function prefetch(filePath: string): Promise<Outcome | undefined> {
   let fd: number;
   let size: number;
   try {
-    fd = openSync(filePath, 'r');
+    // Non-blocking: opening a named pipe for reading would otherwise wait for a writer (regular files ignore it).
+    fd = openSync(filePath, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     return Promise.resolve({ error });
   }
