@@ -33,7 +33,11 @@ export function nameTokens(name: string): readonly string[] {
 /** Names recur across a spec (path segments, property names): split each once. */
 const tokenCache = new Map<string, string[]>();
 
+/** Lower-case names without umlauts or capitals (`id`, `created_at`, `x-rate-limit`): the case splits change nothing. */
+const LOWER_CASE_NAME = /^[a-z0-9_.-]*$/;
+
 function splitNameTokens(name: string): string[] {
+  if (LOWER_CASE_NAME.test(name)) return name.split(/[^a-z0-9]+/).filter((token) => token.length > 0);
   const folded = name.replace(/[äöüßÄÖÜ]/g, (char) => GERMAN_FOLDS[char] ?? char);
   return folded
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
