@@ -54,6 +54,16 @@ describe('PHI classifier', () => {
       });
     }
 
+    it('splits lower-case names at separators only, and mixed-case names at case boundaries too', () => {
+      assert.deepEqual(nameTokens('created_at'), ['created', 'at']);
+      assert.deepEqual(nameTokens('x-rate-limit.remaining'), ['x', 'rate', 'limit', 'remaining']);
+      assert.deepEqual(nameTokens('__date__of__birth'), ['date', 'of', 'birth']);
+      assert.deepEqual(nameTokens('dob2'), ['dob2']);
+      assert.deepEqual(nameTokens(''), []);
+      assert.deepEqual(nameTokens('HTMLParser'), ['html', 'parser']);
+      assert.deepEqual(nameTokens('patient_BirthDate'), ['patient', 'birth', 'date']);
+    });
+
     it('letters stay joined to digits: spo2 is one token, icd10 too', () => {
       assert.deepEqual(nameTokens('SpO2'), ['sp', 'o2']);
       assert.deepEqual(nameTokens('icd10Code'), ['icd10', 'code']);
