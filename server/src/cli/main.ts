@@ -93,7 +93,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
         io.stderr(`healthlint: ${display}: skipped, larger than ${Math.round(maxBytes / 1048576)} MB (raise maxFileSizeMB in .healthlint.yaml)\n`);
         continue;
       }
-      const text = (await (io.readFile ?? fs.readFile)(target.filePath)).toString('utf8');
+      const text = await readTextFile(target.filePath, io.readFile);
       if (looksBinary(text)) {
         if (target.explicit) io.stderr(`healthlint: ${display}: skipped, binary file\n`);
         continue;
