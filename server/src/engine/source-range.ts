@@ -17,7 +17,11 @@ export class LineIndex {
   /** Offsets where lines start; typed, so a 13 MB file's half a million of them copy and shift cheaply. */
   private lineStarts: Int32Array | undefined;
 
-  constructor(private readonly text: string) {}
+  /** `known`: line starts found elsewhere, if they have been by the time they are needed (see `JsonOffsetIndex`). */
+  constructor(
+    private readonly text: string,
+    private readonly known?: () => Int32Array | undefined,
+  ) {}
 
   positionAt(offset: number): Position {
     const starts = this.starts();
@@ -58,8 +62,9 @@ export class LineIndex {
    */
   afterEditWithinLine(text: string, start: number, delta: number): LineIndex {
     const next = new LineIndex(text);
-    if (this.lineStarts) {
-      const starts = this.lineStarts.slice();
+    const known = this.lineStarts ?? this.known?.();
+    if (known) {
+      const starts = known.slice();
       // Line starts are sorted: those after the edit are the ones past the first start beyond it.
       let low = 0;
       let high = starts.length;
@@ -75,6 +80,7 @@ export class LineIndex {
   }
 
   private starts(): Int32Array {
+    this.lineStarts ??= this.known?.();
     if (!this.lineStarts) {
       let starts = new Int32Array(1024);
       let count = 1;

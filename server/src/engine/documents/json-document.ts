@@ -108,7 +108,7 @@ export class JsonSourceDocument implements SourceDocument {
     readonly text: string,
     readonly value: unknown,
     readonly offsets = JsonOffsetIndex.of(text),
-    readonly lines = new LineIndex(text),
+    readonly lines = new LineIndex(text, () => offsets.lineStartsIfScanned()),
   ) {}
 
   locateAll(requests: readonly LocateRequest[]): Located[] {

@@ -34,6 +34,7 @@ export class JsonOffsetIndex {
    * indexes (and their texts) do not pile up.
    */
   private previous: JsonOffsetIndex | undefined;
+  private lineStarts: Int32Array | undefined;
 
   /**
    * `derivedFrom`: an index of an earlier version of the text with the same structure (edits only inside
@@ -114,8 +115,18 @@ export class JsonOffsetIndex {
     const open = this.text.charCodeAt(start);
     if (open !== OPEN_BRACE && open !== OPEN_BRACKET) return undefined;
     if (this.derivedFrom) return this.shiftedMembersAt(start, this.derivedFrom.index, this.derivedFrom.shifts);
-    this.scanContainer(start, start === this.rootStart() ? ROOT_LOOKAHEAD_LEVELS : 0);
+    if (start === this.rootStart()) {
+      // The root's scan passes every character outside strings, hence every line break: it notes them on the way.
+      const lines = new LineStartsRecorder(this.text, start);
+      lines.finish(this.scanContainer(start, ROOT_LOOKAHEAD_LEVELS, lines));
+      this.lineStarts = lines.starts();
+    } else this.scanContainer(start, 0);
     return this.containers.get(start);
+  }
+
+  /** The text's line starts, when the root has been scanned (they are noted on the way); else undefined. */
+  lineStartsIfScanned(): Int32Array | undefined {
+    return this.lineStarts;
   }
 
   private shiftedMembersAt(start: number, origin: JsonOffsetIndex, shifts: readonly OffsetShift[]): Map<string, MemberOffsets> | undefined {
@@ -140,39 +151,39 @@ export class JsonOffsetIndex {
    * nested value costs the same whether it is skipped or indexed, so indexing the next levels now saves
    * re-reading them when a path goes deeper (`/paths/{p}/get` after `/paths`). Returns the end offset.
    */
-  private scanContainer(start: number, lookahead: number): number {
+  private scanContainer(start: number, lookahead: number, lines?: LineStartsRecorder): number {
     const text = this.text;
     const isObject = text.charCodeAt(start) === OPEN_BRACE;
     const members = new Map<string, MemberOffsets>();
     const close = isObject ? CLOSE_BRACE : CLOSE_BRACKET;
-    let pos = skipJsonWhitespace(text, start + 1);
+    let pos = skipJsonWhitespace(text, start + 1, lines);
     if (text.charCodeAt(pos) === close) {
       this.containers.set(start, members);
       return pos + 1;
     }
     for (let index = 0; ; index++) {
-      pos = skipJsonWhitespace(text, pos);
+      pos = skipJsonWhitespace(text, pos, lines);
       let keyStart = -1;
       let keyEnd = -1;
       if (isObject) {
         keyStart = pos;
         keyEnd = skipJsonString(text, pos);
-        pos = skipJsonWhitespace(text, keyEnd);
-        pos = skipJsonWhitespace(text, pos + 1); // past ':'
+        pos = skipJsonWhitespace(text, keyEnd, lines);
+        pos = skipJsonWhitespace(text, pos + 1, lines); // past ':'
       }
       const valueStart = pos;
       const first = text.charCodeAt(valueStart);
       const valueEnd =
         lookahead > 0 && (first === OPEN_BRACE || first === OPEN_BRACKET) && !this.containers.has(valueStart)
-          ? this.scanContainer(valueStart, lookahead - 1)
-          : skipJsonValue(text, valueStart);
+          ? this.scanContainer(valueStart, lookahead - 1, lines)
+          : skipJsonValue(text, valueStart, lines);
       let key = String(index);
       if (isObject) {
         const raw = text.slice(keyStart + 1, keyEnd - 1);
         key = raw.includes('\\') ? (JSON.parse(text.slice(keyStart, keyEnd)) as string) : raw;
       }
       members.set(key, { keyStart, keyEnd, valueStart, valueEnd });
-      pos = skipJsonWhitespace(text, valueEnd);
+      pos = skipJsonWhitespace(text, valueEnd, lines);
       if (text.charCodeAt(pos) !== COMMA) {
         this.containers.set(start, members);
         return pos + 1;
@@ -226,11 +237,50 @@ function shiftedMembers(members: ReadonlyMap<string, MemberOffsets>, shifts: rea
  */
 const ROOT_LOOKAHEAD_LEVELS = 3;
 
-export function skipJsonWhitespace(text: string, pos: number): number {
+/**
+ * Line starts noted by a scan that passes every character outside strings in order (JSON strings hold no raw
+ * line breaks), so the document needs no separate search for them.
+ */
+export class LineStartsRecorder {
+  private list = new Int32Array(4096);
+  private count = 0;
+
+  /** `from`: where the scan starts; the line breaks before it are found here. */
+  constructor(
+    private readonly text: string,
+    from: number,
+  ) {
+    this.add(0);
+    for (let index = text.indexOf('\n'); index !== -1 && index < from; index = text.indexOf('\n', index + 1)) this.add(index + 1);
+  }
+
+  add(offset: number): void {
+    if (this.count === this.list.length) {
+      const larger = new Int32Array(this.count * 2);
+      larger.set(this.list);
+      this.list = larger;
+    }
+    this.list[this.count++] = offset;
+  }
+
+  /** `to`: where the scan ended; the line breaks after it are found here. */
+  finish(to: number): void {
+    for (let index = this.text.indexOf('\n', to); index !== -1; index = this.text.indexOf('\n', index + 1)) this.add(index + 1);
+  }
+
+  starts(): Int32Array {
+    return this.list.slice(0, this.count);
+  }
+}
+
+export function skipJsonWhitespace(text: string, pos: number, lines?: LineStartsRecorder): number {
   for (;;) {
     const code = text.charCodeAt(pos);
-    if (code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09) pos++;
-    else return pos;
+    if (code === 0x20 || code === 0x0d || code === 0x09) pos++;
+    else if (code === 0x0a) {
+      pos++;
+      lines?.add(pos);
+    } else return pos;
   }
 }
 
@@ -248,7 +298,7 @@ export function skipJsonString(text: string, pos: number): number {
 }
 
 /** Offset just past the value starting at `pos`; the text is known to be valid JSON (JSON.parse accepted it). */
-export function skipJsonValue(text: string, pos: number): number {
+export function skipJsonValue(text: string, pos: number, lines?: LineStartsRecorder): number {
   const first = text.charCodeAt(pos);
   if (first === QUOTE) return skipJsonString(text, pos);
   if (first === OPEN_BRACE || first === OPEN_BRACKET) {
@@ -258,6 +308,7 @@ export function skipJsonValue(text: string, pos: number): number {
       // Most characters outside strings are indentation: one comparison lets them (and the quote) out first.
       if (code <= QUOTE) {
         if (code === QUOTE) index = skipJsonString(text, index) - 1;
+        else if (code === 0x0a && lines) lines.add(index + 1);
       } else if (code === OPEN_BRACE || code === OPEN_BRACKET) depth++;
       else if ((code === CLOSE_BRACE || code === CLOSE_BRACKET) && --depth === 0) return index + 1;
     }
