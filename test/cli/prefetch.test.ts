@@ -20,6 +20,17 @@ describe('CLI prefetch of the files named on the command line', () => {
     assert.equal((await files.readFile(spec)).toString(), '{"openapi": "3.1.0"}');
   });
 
+  it('reads ahead the named files in order until its budget is spent, and folders not at all', async () => {
+    writeFileSync(path.join(dir, 'a.json'), '{"openapi": "3.0.3"}'); // 20 bytes
+    writeFileSync(path.join(dir, 'b.json'), '{"openapi": "3.0.3"}');
+    writeFileSync(path.join(dir, 'c.json'), '{}');
+    const files = new PrefetchedFiles(['a.json', 'b.json', 'c.json', 'specs'], dir, 30);
+    assert.deepEqual(['a.json', 'b.json', 'c.json', 'specs'].map((name) => files.isPrefetched(path.join(dir, name))), [true, false, true, false]);
+    assert.equal((await files.readFile(path.join(dir, 'b.json'))).toString(), '{"openapi": "3.0.3"}');
+    assert.equal((await files.readFile(path.join(dir, 'a.json'))).toString(), '{"openapi": "3.0.3"}');
+    assert.equal(files.isPrefetched(path.join(dir, 'a.json')), false);
+  });
+
   it('reports a missing file as the file system does, and reads files it was not given', async () => {
     const files = new PrefetchedFiles(['missing.yaml', 'specs'], dir);
     await assert.rejects(files.readFile(path.join(dir, 'missing.yaml')), { code: 'ENOENT' });

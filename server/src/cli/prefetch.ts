@@ -2,8 +2,12 @@ import { closeSync, constants, fstatSync, openSync, promises as fs, read } from 
 import * as path from 'node:path';
 import { parseCliArguments } from './arguments';
 
-/** Files above this size are left to the linter, which may skip them (maxFileSizeMB) before reading. */
-const MAX_PREFETCH_BYTES = 64 * 1024 * 1024;
+/**
+ * What is read ahead in all: the named files in order until this is spent (a larger file is left to the linter,
+ * which may skip it by maxFileSizeMB before reading). Only the start-up is overlapped, so the first files are
+ * all that gain; the rest are read one at a time as they are linted, as without a prefetch.
+ */
+const PREFETCH_BUDGET_BYTES = 64 * 1024 * 1024;
 
 type Outcome = { readonly bytes: Buffer } | { readonly error: unknown };
 
@@ -16,18 +20,27 @@ type Outcome = { readonly bytes: Buffer } | { readonly error: unknown };
 export class PrefetchedFiles {
   private readonly pending = new Map<string, Promise<Outcome | undefined>>();
 
-  constructor(argv: readonly string[], cwd: string) {
+  constructor(argv: readonly string[], cwd: string, budgetBytes = PREFETCH_BUDGET_BYTES) {
     let paths: readonly string[];
     try {
       paths = parseCliArguments(argv).paths;
     } catch {
       return; // The CLI reports the usage error.
     }
+    let budget = budgetBytes;
     for (const named of paths) {
       const filePath = path.resolve(cwd, named);
       // Settles without rejecting, so a prefetch nobody asks for never becomes an unhandled rejection.
-      this.pending.set(filePath, prefetch(filePath));
+      const started = prefetch(filePath, budget);
+      if (!started) continue;
+      budget -= started.bytes;
+      this.pending.set(filePath, started.outcome);
     }
+  }
+
+  /** Whether `filePath` is being read ahead (and not handed out yet). */
+  isPrefetched(filePath: string): boolean {
+    return this.pending.has(filePath);
   }
 
   async readFile(filePath: string): Promise<Buffer> {
@@ -43,29 +56,30 @@ export class PrefetchedFiles {
 /**
  * Opens and sizes the file synchronously (microseconds), then reads it with one request to libuv's thread
  * pool: a promise-based `readFile` needs the event loop between its steps, which module loading blocks.
+ * Undefined (nothing read ahead) for anything but a regular file of at most `budget` bytes.
  */
-function prefetch(filePath: string): Promise<Outcome | undefined> {
+function prefetch(filePath: string, budget: number): { readonly bytes: number; readonly outcome: Promise<Outcome | undefined> } | undefined {
   let fd: number;
   let size: number;
   try {
     // Non-blocking: opening a named pipe for reading would otherwise wait for a writer (regular files ignore it).
     fd = openSync(filePath, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    return Promise.resolve({ error });
+    return { bytes: 0, outcome: Promise.resolve({ error }) };
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile() || stat.size > MAX_PREFETCH_BYTES) {
+    if (!stat.isFile() || stat.size > budget) {
       closeSync(fd);
-      return Promise.resolve(undefined);
+      return undefined;
     }
     size = stat.size;
   } catch (error) {
     closeSync(fd);
-    return Promise.resolve({ error });
+    return { bytes: 0, outcome: Promise.resolve({ error }) };
   }
   const bytes = Buffer.allocUnsafe(size);
-  return new Promise((resolve) => {
+  const outcome = new Promise<Outcome | undefined>((resolve) => {
     const readFrom = (offset: number) => {
       read(fd, bytes, offset, size - offset, offset, (error, bytesRead) => {
         if (!error && bytesRead > 0 && offset + bytesRead < size) return readFrom(offset + bytesRead);
@@ -76,4 +90,5 @@ function prefetch(filePath: string): Promise<Outcome | undefined> {
     };
     readFrom(0);
   });
+  return { bytes: size, outcome };
 }
