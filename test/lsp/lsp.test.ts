@@ -35,6 +35,13 @@ describe('language server over stdio', function () {
   });
   after(async () => client.stop());
 
+  /** A fresh copy of the clinic spec, written and opened: each case works on its own file and can run alone. */
+  async function openClinic(name: string): Promise<string> {
+    const file = path.join(dir, name);
+    writeFileSync(file, SPEC);
+    return client.open(file, SPEC);
+  }
+
   it('publishes diagnostics with rule id, docs link, source and exact ranges on open', async () => {
     const file = path.join(dir, 'clinic.yaml');
     writeFileSync(file, SPEC);
@@ -50,7 +57,7 @@ describe('language server over stdio', function () {
   });
 
   it('hover over a finding explains it, how to fix it and links the rule page', async () => {
-    const uri = pathToFileURL(path.join(dir, 'clinic.yaml')).toString();
+    const uri = await openClinic('clinic-hover.yaml');
     await client.diagnostics(uri, (list) => list.some((d) => d.code === 'server-plaintext-http'));
     const hover = (await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 3, character: 15 } })) as { contents: { value: string } };
     assert.match(hover.contents.value, /^\*\*healthlint server-plaintext-http\*\*: Server URL uses http:\/\/ or ws:\/\//);
@@ -60,7 +67,7 @@ describe('language server over stdio', function () {
   });
 
   it('offers the fix from the diagnostic data; after applying it and re-linting the finding is gone', async () => {
-    const uri = pathToFileURL(path.join(dir, 'clinic.yaml')).toString();
+    const uri = await openClinic('clinic-fix.yaml');
     const diagnostics = await client.diagnostics(uri, (list) => list.some((d) => d.code === 'server-plaintext-http'));
     const http = diagnostics.filter((d) => d.code === 'server-plaintext-http');
     const actions = await client.codeActions(uri, http);
@@ -76,7 +83,7 @@ describe('language server over stdio', function () {
   });
 
   it('the suppression quick fix inserts a comment the engine honours', async () => {
-    const uri = pathToFileURL(path.join(dir, 'clinic.yaml')).toString();
+    const uri = await openClinic('clinic-disable.yaml');
     const diagnostics = await client.diagnostics(uri, (list) => list.some((d) => d.code === 'operation-auth-missing'));
     const auth = diagnostics.filter((d) => d.code === 'operation-auth-missing');
     const actions = await client.codeActions(uri, auth);
