@@ -80,21 +80,44 @@ export class LineIndex {
   }
 
   private starts(): Int32Array {
-    this.lineStarts ??= this.known?.();
-    if (!this.lineStarts) {
-      let starts = new Int32Array(1024);
-      let count = 1;
-      const text = this.text;
-      for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) {
-        if (count === starts.length) {
-          const larger = new Int32Array(count * 2);
-          larger.set(starts);
-          starts = larger;
-        }
-        starts[count++] = index + 1;
-      }
-      this.lineStarts = starts.slice(0, count);
-    }
+    this.lineStarts ??= this.known?.() ?? new LineStartsRecorder(this.text, this.text.length).starts();
     return this.lineStarts;
+  }
+}
+
+/**
+ * Line starts in a growing typed array. `LineIndex` searches the whole text for them; the JSON offset index's
+ * root scan notes them on its way instead, since it passes every character outside strings in order (JSON
+ * strings hold no raw line breaks) and needs no separate search.
+ */
+export class LineStartsRecorder {
+  private list = new Int32Array(4096);
+  private count = 0;
+
+  /** `from`: where the scan starts; the line breaks before it are found here. */
+  constructor(
+    private readonly text: string,
+    from: number,
+  ) {
+    this.add(0);
+    for (let index = text.indexOf('\n'); index !== -1 && index < from; index = text.indexOf('\n', index + 1)) this.add(index + 1);
+  }
+
+  add(offset: number): void {
+    if (this.count === this.list.length) {
+      const larger = new Int32Array(this.count * 2);
+      larger.set(this.list);
+      this.list = larger;
+    }
+    this.list[this.count++] = offset;
+  }
+
+  /** `to`: where the scan ended; the line breaks after it are found here. */
+  finish(to: number): void {
+    for (let index = this.text.indexOf('\n', to); index !== -1; index = this.text.indexOf('\n', index + 1)) this.add(index + 1);
+  }
+
+  starts(): Int32Array {
+    return this.list.slice(0, this.count);
   }
 }

@@ -1,3 +1,5 @@
+import { LineStartsRecorder } from '../source-range';
+
 /**
  * Source offsets for a JSON text that `JSON.parse` accepted, found without a position-keeping parser: ranges are
  * needed only where findings are, so containers are scanned lazily, one at a time, when a path runs through them.
@@ -236,42 +238,6 @@ function shiftedMembers(members: ReadonlyMap<string, MemberOffsets>, shifts: rea
  * no finding used, for the same characters read.
  */
 const ROOT_LOOKAHEAD_LEVELS = 3;
-
-/**
- * Line starts noted by a scan that passes every character outside strings in order (JSON strings hold no raw
- * line breaks), so the document needs no separate search for them.
- */
-export class LineStartsRecorder {
-  private list = new Int32Array(4096);
-  private count = 0;
-
-  /** `from`: where the scan starts; the line breaks before it are found here. */
-  constructor(
-    private readonly text: string,
-    from: number,
-  ) {
-    this.add(0);
-    for (let index = text.indexOf('\n'); index !== -1 && index < from; index = text.indexOf('\n', index + 1)) this.add(index + 1);
-  }
-
-  add(offset: number): void {
-    if (this.count === this.list.length) {
-      const larger = new Int32Array(this.count * 2);
-      larger.set(this.list);
-      this.list = larger;
-    }
-    this.list[this.count++] = offset;
-  }
-
-  /** `to`: where the scan ended; the line breaks after it are found here. */
-  finish(to: number): void {
-    for (let index = this.text.indexOf('\n', to); index !== -1; index = this.text.indexOf('\n', index + 1)) this.add(index + 1);
-  }
-
-  starts(): Int32Array {
-    return this.list.slice(0, this.count);
-  }
-}
 
 export function skipJsonWhitespace(text: string, pos: number, lines?: LineStartsRecorder): number {
   for (;;) {
