@@ -15,29 +15,33 @@ function preferredScheme(schemes: ReadonlyMap<string, SecurityScheme>): Security
 }
 
 /**
- * Requires authentication on the operation: an existing scheme, or (OpenAPI 3, none declared) a new HTTP bearer
- * scheme `bearerAuth` in `components.securitySchemes`. Unsafe: clients must then send credentials.
+ * Requires authentication on an operation: an existing scheme, or (OpenAPI 3, none declared) a new HTTP bearer
+ * scheme `bearerAuth` in `components.securitySchemes`. Unsafe: clients must then send credentials. The scheme and
+ * its declaration are the same for every operation of the spec, so they are chosen once.
  */
-function requireSchemeFix(model: ApiModel, operation: Operation): FixSpec | undefined {
+function requireSchemeFixes(model: ApiModel): (operation: Operation) => FixSpec | undefined {
   const existing = preferredScheme(model.securitySchemes);
-  if (!existing && model.version === '2.0') return undefined;
+  if (!existing && model.version === '2.0') return () => undefined;
   const schemeName = existing?.name ?? 'bearerAuth';
   const requirement = [{ [schemeName]: [] }];
-  const edits: EditSpec[] = [];
-  const own = childOf(operation.node, 'security');
-  // `security: []` is replaced in place; a missing `security` is added as the operation's last member.
-  if (own) edits.push({ node: own, part: 'value', newText: JSON.stringify(requirement).replace(/":/g, '": ') });
-  else edits.push({ addMember: { object: operation.node, key: 'security', value: requirement } });
+  const requirementText = JSON.stringify(requirement).replace(/":/g, '": ');
+  const declaration: EditSpec[] = [];
   if (!existing) {
     const bearer = { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' };
     const components = childOf(model.root, 'components');
     const schemes = childOf(components, 'securitySchemes');
-    if (schemes && isPlainObject(schemes.value)) edits.push({ addMember: { object: schemes, key: 'bearerAuth', value: bearer } });
-    else if (components && isPlainObject(components.value) && Object.keys(components.value).length > 0) edits.push({ addMember: { object: components, key: 'securitySchemes', value: { bearerAuth: bearer } } });
-    else if (!components) edits.push({ addMember: { object: model.root, key: 'components', value: { securitySchemes: { bearerAuth: bearer } } } });
-    else return undefined;
+    if (schemes && isPlainObject(schemes.value)) declaration.push({ addMember: { object: schemes, key: 'bearerAuth', value: bearer } });
+    else if (components && isPlainObject(components.value) && Object.keys(components.value).length > 0) declaration.push({ addMember: { object: components, key: 'securitySchemes', value: { bearerAuth: bearer } } });
+    else if (!components) declaration.push({ addMember: { object: model.root, key: 'components', value: { securitySchemes: { bearerAuth: bearer } } } });
+    else return () => undefined;
   }
-  return { title: existing ? `Require the '${schemeName}' security scheme` : "Require a bearer token (adds 'bearerAuth' to components.securitySchemes)", safety: 'unsafe', edits };
+  const title = existing ? `Require the '${schemeName}' security scheme` : "Require a bearer token (adds 'bearerAuth' to components.securitySchemes)";
+  return (operation) => {
+    const own = childOf(operation.node, 'security');
+    // `security: []` is replaced in place; a missing `security` is added as the operation's last member.
+    const requireIt: EditSpec = own ? { node: own, part: 'value', newText: requirementText } : { addMember: { object: operation.node, key: 'security', value: requirement } };
+    return { title, safety: 'unsafe', edits: [requireIt, ...declaration] };
+  };
 }
 
 /** Operations anyone can call: no `security` in force, or `security: []`. */
@@ -53,6 +57,7 @@ export default defineRule({
     references: { cwe: [306, 287, 862], owaspApi: ['API2:2023'], hipaa: ['164.312(d)', '164.312(a)(1)'], gdpr: ['Art. 32(1)(b)', 'Art. 9'] },
   },
   check({ model, report }) {
+    let requireSchemeFix: ((operation: Operation) => FixSpec | undefined) | undefined;
     for (const operation of model.operations) {
       const security = operation.security;
       // An `{}` alternative is optional auth, which `operation-auth-optional` reports; here only "no requirement at all".
@@ -72,7 +77,7 @@ export default defineRule({
       }
       const why = security.source === 'operation' ? "'security: []' removes every requirement" : 'no security requirement applies (none at the root, none on the operation)';
       const unused = security.source === 'none' && model.securitySchemes.size > 0 ? ` The spec declares ${[...model.securitySchemes.keys()].map((name) => `'${name}'`).join(', ')} but never requires ${model.securitySchemes.size === 1 ? 'it' : 'them'}.` : '';
-      const fix = requireSchemeFix(model, operation);
+      const fix = (requireSchemeFix ??= requireSchemeFixes(model))(operation);
       report({
         node: operation.node,
         message: (phi.carriesPhi ? `${label} carries PHI (${phi.reason}) but ${why}.` : `${label} has no authentication: ${why}.`) + unused,

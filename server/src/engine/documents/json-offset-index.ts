@@ -271,10 +271,14 @@ export function skipJsonValue(text: string, pos: number, lines?: LineStartsRecor
     let depth = 0;
     for (let index = pos; index < text.length; index++) {
       const code = text.charCodeAt(index);
-      // Most characters outside strings are indentation: one comparison lets them (and the quote) out first.
+      // Line breaks, indentation and quotes are all below '{': one comparison lets everything else out first.
       if (code <= QUOTE) {
         if (code === QUOTE) index = skipJsonString(text, index) - 1;
-        else if (code === 0x0a && lines) lines.add(index + 1);
+        else if (code === 0x0a) {
+          lines?.add(index + 1);
+          // The next line's indentation, in a loop of its own: most characters outside strings are these spaces.
+          while (text.charCodeAt(index + 1) === 0x20) index++;
+        }
       } else if (code === OPEN_BRACE || code === OPEN_BRACKET) depth++;
       else if ((code === CLOSE_BRACE || code === CLOSE_BRACKET) && --depth === 0) return index + 1;
     }
