@@ -96,7 +96,8 @@ export default defineRule({
     /** A parameter or header object names its own value. */
     const ownerIn = (value: unknown, inherited: string | undefined): string | undefined => {
       const record = value as Record<string, unknown>;
-      return typeof record['name'] === 'string' && typeof record['in'] === 'string' ? record['name'] : inherited;
+      // `in` first: far fewer objects have it than `name`, and each load by name on a large spec's objects is slow.
+      return typeof record['in'] === 'string' && typeof record['name'] === 'string' ? record['name'] : inherited;
     };
 
     // The spec's own structure, as a listener of the shared member walk: prose is checked by shape only;

@@ -215,9 +215,13 @@ function qualifiedByPerson(tokens: readonly string[], term: string): boolean {
 export function declaredClassification(schema: unknown): 'phi' | 'public' | undefined {
   if (!schema || typeof schema !== 'object') return undefined;
   const record = schema as Record<string, unknown>;
-  if (record['x-phi'] === true || record['x-pii'] === true) return 'phi';
-  if (record['x-phi'] === false) return 'public';
-  const classification = record['x-data-classification'];
+  return classificationOf(record['x-phi'], record['x-pii'], record['x-data-classification']);
+}
+
+/** `declaredClassification` from the values of a schema's `x-phi`, `x-pii` and `x-data-classification`. */
+export function classificationOf(xPhi: unknown, xPii: unknown, classification: unknown): 'phi' | 'public' | undefined {
+  if (xPhi === true || xPii === true) return 'phi';
+  if (xPhi === false) return 'public';
   if (typeof classification === 'string') {
     const lower = classification.toLowerCase();
     if (['phi', 'pii', 'ephi', 'sensitive', 'restricted', 'confidential', 'health'].includes(lower)) return 'phi';
