@@ -83,6 +83,8 @@ class ExampleScanner {
       cacheKey: [...this.ownDomains].sort().join(','),
       member: (_doc, path, key, value, container, depth, emit) => {
         const isObject = value !== null && typeof value === 'object';
+        // Most members are scalars under other keys: nothing to note, nothing below.
+        if (!isObject && (typeof key !== 'string' || !EXAMPLE_KEYS.has(key))) return false;
         if (Array.isArray(container)) {
           if (isObject) isNameMap[depth] = false;
           return isObject;

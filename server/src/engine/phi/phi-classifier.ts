@@ -152,10 +152,16 @@ export function isPersonScoped(contextNames: readonly string[]): boolean {
 
 /** One name of `isPersonScoped`: a FHIR PHI resource type, or a person word among its tokens. */
 export function namesPerson(name: string): boolean {
-  if (phiVocabulary().fhirPhiTypes.has(name)) return true;
-  for (const token of nameTokens(name)) if (PERSON_SCOPE_TOKENS.has(token)) return true;
-  return false;
+  // Asked of every property of every schema searched: names recur, so each is judged once.
+  let answer = namesPersonCache.get(name);
+  if (answer === undefined) {
+    answer = phiVocabulary().fhirPhiTypes.has(name) || nameTokens(name).some((token) => PERSON_SCOPE_TOKENS.has(token));
+    if (namesPersonCache.size < 100_000) namesPersonCache.set(name, answer);
+  }
+  return answer;
 }
+
+const namesPersonCache = new Map<string, boolean>();
 
 /** Classifications by name, person-scoped and not. */
 const classificationCache = { scoped: new Map<string, PhiMatch | null>(), unscoped: new Map<string, PhiMatch | null>() };
