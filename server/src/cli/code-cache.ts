@@ -13,9 +13,16 @@ import * as vm from 'node:vm';
  * level. Node 22 has this built in (`module.enableCompileCache`); Node 20 does not, and `v8-compile-cache` writes
  * its cache to the temporary folder at run time and keeps only what is compiled while a module loads.
  *
- * Safety: the cache lives beside the modules it belongs to, never in the linted workspace. Each entry is used only
- * for the module text whose hash it was made from, and V8 itself rejects data from another V8 version or other
- * flags; then the module compiles as usual. `HEALTHLINT_CODE_CACHE=off` turns it off.
+ * Safety: the cache lives beside the modules it belongs to, never in the linted workspace, and is never written
+ * at run time. The file carries a checksum of its entries (V8 does not check cache data in release builds: a
+ * corrupted byte can crash it), and each entry is used only for the module text whose hash it was made from.
+ * V8 itself rejects data from another version or other flags (`NODE_OPTIONS=--max-old-space-size=...` is
+ * enough): then the modules compile as usual. `HEALTHLINT_CODE_CACHE=off` turns it off, `=verbose` reports its
+ * use on stderr at exit.
+ *
+ * A module compiled here differs from one Node compiles in ways compiled TypeScript does not notice: its
+ * `require` has no `extensions` or `resolve.paths`, columns on its first line are shifted by the wrapper,
+ * `--experimental-policy` is not applied to it, and with `--enable-source-maps` the hook stays off.
  */
 export const CODE_CACHE_FILE = path.join(__dirname, 'code-cache.bin');
 /** The compiled tree (`out/`): modules below it, outside `node_modules`, are ours. */
@@ -29,12 +36,15 @@ interface CacheEntry {
 interface CacheFile {
   readonly node: string;
   readonly arch: string;
-  readonly entries: Record<string, CacheEntry>;
+  /** sha256 of `entries`. */
+  readonly checksum: string;
+  /** `v8.serialize` of a record of `CacheEntry` by module path relative to `OUT_ROOT`. */
+  readonly entries: Buffer;
 }
 
 type Compile = (this: Module, content: string, filename: string) => unknown;
 
-/** Our modules compiled through the cache, for `createCachedData` when recording. */
+/** Our modules compiled through the hook, for `codeCacheUse` and, when recording, `createCachedData`. */
 const compiled: { readonly key: string; readonly hash: string; readonly script: vm.Script; readonly offered: boolean }[] = [];
 
 /** How the modules compiled through the hook so far went: from the cache, rejected by V8, or without an entry. */
@@ -49,22 +59,40 @@ export function codeCacheUse(): { readonly cached: number; readonly rejected: nu
 }
 
 /**
- * Compiles our modules with the cache made at build time, when there is one for this Node. No-op otherwise: no
- * file, an unreadable one, or one made by another Node.
+ * Compiles our modules with the cache made at build time, when there is a sound one for this Node. No-op
+ * otherwise: no file, a damaged one, one made by another Node, source maps on. Never throws.
  */
 export function useCodeCache(file = CODE_CACHE_FILE): void {
-  if (process.env['HEALTHLINT_CODE_CACHE'] === 'off') return;
-  let cache: CacheFile;
-  try {
-    cache = deserialize(readFileSync(file)) as CacheFile;
-  } catch {
-    return;
+  const setting = process.env['HEALTHLINT_CODE_CACHE'];
+  if (setting === 'off' || process.sourceMapsEnabled) return;
+  const entries = readCacheFile(file);
+  if (!entries) return;
+  if (setting === 'verbose') {
+    process.once('exit', () => {
+      const use = codeCacheUse();
+      process.stderr.write(`healthlint: code cache: ${use.cached} modules compiled from it, ${use.rejected} rejected by V8, ${use.uncached} without an entry\n`);
+    });
   }
-  if (typeof cache !== 'object' || cache === null || cache.node !== process.version || cache.arch !== process.arch || typeof cache.entries !== 'object') return;
   installCompileHook((key) => {
-    const entry = cache.entries[key];
-    return entry && typeof entry.hash === 'string' && Buffer.isBuffer(entry.data) ? entry : undefined;
+    const entry = Object.prototype.hasOwnProperty.call(entries, key) ? entries[key] : undefined;
+    return isPlainObject(entry) && typeof entry['hash'] === 'string' && Buffer.isBuffer(entry['data']) ? (entry as unknown as CacheEntry) : undefined;
   });
+}
+
+function readCacheFile(file: string): Record<string, unknown> | undefined {
+  try {
+    const cache = deserialize(readFileSync(file)) as unknown;
+    if (!isPlainObject(cache) || cache['node'] !== process.version || cache['arch'] !== process.arch || !Buffer.isBuffer(cache['entries'])) return undefined;
+    if (createHash('sha256').update(cache['entries']).digest('base64') !== cache['checksum']) return undefined;
+    const entries = deserialize(cache['entries']) as unknown;
+    return isPlainObject(entries) ? entries : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** Compiles our modules through the hook from now on, so that `saveCodeCache` can write what they became. */
@@ -76,7 +104,9 @@ export function recordCodeCache(): void {
 export function saveCodeCache(file = CODE_CACHE_FILE): number {
   const entries: Record<string, CacheEntry> = {};
   for (const { key, hash, script } of compiled) entries[key] = { hash, data: script.createCachedData() };
-  writeFileSync(file, serialize({ node: process.version, arch: process.arch, entries } satisfies CacheFile));
+  const payload = serialize(entries);
+  const cache: CacheFile = { node: process.version, arch: process.arch, checksum: createHash('sha256').update(payload).digest('base64'), entries: payload };
+  writeFileSync(file, serialize(cache));
   return compiled.length;
 }
 
@@ -90,11 +120,13 @@ function installCompileHook(entryFor: (key: string) => CacheEntry | undefined): 
     if (key.startsWith('..') || path.isAbsolute(key) || key.split(path.sep).includes('node_modules') || content.includes('import(')) return compile.call(this, content, filename);
     const hash = createHash('sha256').update(content).digest('base64');
     const entry = entryFor(key);
+    const offered = entry?.hash === hash;
     // A `#!` line is only valid at the very start of a script: keep the line, as a comment.
     const source = content.startsWith('#!') ? `//${content.slice(2)}` : content;
-    const offered = entry?.hash === hash;
     const script = new vm.Script(Module.wrap(source), { filename, ...(offered ? { cachedData: entry.data } : {}) });
     compiled.push({ key, hash, script, offered });
+    // V8 rejects every entry alike when its version or flags differ: the other modules are left to Node.
+    if (offered && script.cachedDataRejected && compiled.every((module) => !module.offered || module.script.cachedDataRejected)) prototype._compile = compile;
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
     return wrapper.call(this.exports, this.exports, requireFor(this), this, filename, path.dirname(filename));
   };
