@@ -16,6 +16,8 @@ export interface SourceRange {
 export class LineIndex {
   /** Offsets where lines start; typed, so a 13 MB file's half a million of them copy and shift cheaply. */
   private lineStarts: Int32Array | undefined;
+  /** The line of the last `positionAt`. */
+  private lastLine = 0;
 
   /** `known`: line starts found elsewhere, if they have been by the time they are needed (see `JsonOffsetIndex`). */
   constructor(
@@ -25,6 +27,12 @@ export class LineIndex {
 
   positionAt(offset: number): Position {
     const starts = this.starts();
+    // Lookups come in runs on the same line or the next (a finding's start and end, a fix beside it).
+    const hint = this.lastLine;
+    if (hint < starts.length && starts[hint]! <= offset) {
+      if (hint + 1 === starts.length || offset < starts[hint + 1]!) return { line: hint, character: offset - starts[hint]! };
+      if (hint + 2 === starts.length || offset < starts[hint + 2]!) return { line: (this.lastLine = hint + 1), character: offset - starts[hint + 1]! };
+    }
     let low = 0;
     let high = starts.length - 1;
     while (low < high) {
@@ -32,6 +40,7 @@ export class LineIndex {
       if (starts[mid]! <= offset) low = mid;
       else high = mid - 1;
     }
+    this.lastLine = low;
     return { line: low, character: offset - starts[low]! };
   }
 
