@@ -1,10 +1,8 @@
 #!/usr/bin/env node
-import { useCodeCache } from './code-cache';
 import { PrefetchedFiles } from './prefetch';
 
 // Started before the engine is loaded, so that reading a large spec overlaps loading the modules.
 const files = new PrefetchedFiles(process.argv.slice(2), process.cwd());
-useCodeCache();
 const { runCli } = require('./main') as typeof import('./main');
 
 runCli(process.argv.slice(2), {

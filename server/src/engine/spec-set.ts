@@ -8,7 +8,6 @@ import { parseJsonPointer, valueAtPath, type JsonPath } from './json-pointer';
 import type { ReplayableVisitor } from './member-walk';
 import { childOf, isPlainObject, nodeKey, type SpecNode } from './spec-node';
 import { readTextFile } from './documents/read-text';
-import { loadRefParser } from './ref-parser-loader';
 
 /** A `$ref` that could not be followed, reported where the `$ref` is written. */
 export interface RefProblem {
@@ -261,7 +260,7 @@ export async function loadSpecSet(root: SourceDocument, options: SpecLoadOptions
 
   const maxBytes = options.maxFileBytes ?? 100 * 1024 * 1024;
   const readText = options.readText;
-  const { $RefParser } = await loadRefParser();
+  const { $RefParser } = await import('@apidevtools/json-schema-ref-parser');
   const parser = new $RefParser();
   const fileResolver = {
     order: 1,
