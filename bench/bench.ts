@@ -5,7 +5,8 @@
  * same run are what to compare.
  *
  * Options: --runs N (default 3; Spectral always runs once per target, it takes minutes), --skip-spectral,
- * --skip-lsp, --only <name-substring>, --keep-ca-certs (see `toolEnvironment`).
+ * --skip-lsp, --only <name-substring>, --keep-ca-certs (see `toolEnvironment`), --node-options "<options>" (for
+ * every tool alike).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -50,8 +51,11 @@ writeFileSync(spectralRulesetNoApi1, "extends: ['@stoplight/spectral-owasp-rules
  * healthlint nor a peer uses on a local file. It is dropped for every tool alike; `--keep-ca-certs` keeps it.
  */
 const keepCaCerts = argv.includes('--keep-ca-certs');
+/** `--node-options "..."`: Node options for every tool alike (`--v8-pool-size=1` helps both on 2 cores). */
+const nodeOptions = argv.includes('--node-options') ? argv[argv.indexOf('--node-options') + 1] : undefined;
 const toolEnvironment: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' };
 if (!keepCaCerts) delete toolEnvironment['NODE_EXTRA_CA_CERTS'];
+if (nodeOptions) toolEnvironment['NODE_OPTIONS'] = [toolEnvironment['NODE_OPTIONS'], nodeOptions].filter(Boolean).join(' ');
 
 function measure(command: string, args: string[], env: Record<string, string> = {}): Measurement {
   const started = process.hrtime.bigint();
@@ -61,7 +65,8 @@ function measure(command: string, args: string[], env: Record<string, string> = 
     encoding: 'utf8',
     maxBuffer: 1 << 30,
     timeout: 20 * 60 * 1000,
-    env: { ...toolEnvironment, ...env },
+    // A tool's own Node options (Spectral's heap size) come after the shared ones.
+    env: { ...toolEnvironment, ...env, ...(env['NODE_OPTIONS'] && toolEnvironment['NODE_OPTIONS'] ? { NODE_OPTIONS: `${toolEnvironment['NODE_OPTIONS']} ${env['NODE_OPTIONS']}` } : {}) },
   });
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   const timeLine = /__TIME__ ([\d.]+) (\d+)/.exec(result.stderr ?? '');
@@ -122,6 +127,7 @@ function ratio(peer: Measurement | undefined, ours: Measurement): string {
 
 const rows: string[] = [];
 console.log(`healthlint benchmark: ${runs} cold run(s) per tool, healthlint and Redocly alternated (median time, max peak memory); Spectral once per target.`);
+if (nodeOptions) console.log(`Every tool runs with NODE_OPTIONS=${toolEnvironment['NODE_OPTIONS']}.`);
 if (process.env['NODE_EXTRA_CA_CERTS']) console.log(keepCaCerts ? 'NODE_EXTRA_CA_CERTS is set and kept for every tool (--keep-ca-certs): each Node start-up parses the root certificates first.' : 'NODE_EXTRA_CA_CERTS is set here; every tool runs without it (see --keep-ca-certs).');
 if (!hasGnuTime) console.log('(GNU time not found at /usr/bin/time: peak memory unavailable; apt-get install time)');
 for (const target of targets) {
