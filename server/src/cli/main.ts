@@ -1,4 +1,4 @@
-import { existsSync, promises as fs, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, promises as fs, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { allRules } from '../../../rules/index';
 import { ConfigError, findConfigFile, loadConfigFile, resolveConfig, type ResolvedConfig } from '../engine/config';
@@ -144,8 +144,9 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
   const text = FORMATTERS[args.format]({ findings: reported, lintedFiles: [...lintedFiles], rules: allRules, cwd: io.cwd, color: color && args.format === 'stylish', toolVersion: toolVersion() });
   if (args.output) {
     try {
-      await fs.mkdir(path.dirname(path.resolve(io.cwd, args.output)), { recursive: true });
-      await fs.writeFile(path.resolve(io.cwd, args.output), text);
+      // Synchronously: the run is over, and a thread-pool round trip for a large report costs more than the write.
+      mkdirSync(path.dirname(path.resolve(io.cwd, args.output)), { recursive: true });
+      writeFileSync(path.resolve(io.cwd, args.output), text);
     } catch (error) {
       io.stderr(`healthlint: cannot write ${args.output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
       return 2;
