@@ -51,7 +51,7 @@ writeFileSync(spectralRulesetNoApi1, "extends: ['@stoplight/spectral-owasp-rules
  * healthlint nor a peer uses on a local file. It is dropped for every tool alike; `--keep-ca-certs` keeps it.
  */
 const keepCaCerts = argv.includes('--keep-ca-certs');
-/** `--node-options "..."`: Node options for every tool alike (`--v8-pool-size=1` helps both on 2 cores). */
+/** `--node-options "..."`: Node options for every tool alike (e.g. `--v8-pool-size=1`, which helped healthlint alone on 2 cores). */
 const nodeOptions = argv.includes('--node-options') ? argv[argv.indexOf('--node-options') + 1] : undefined;
 const toolEnvironment: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' };
 if (!keepCaCerts) delete toolEnvironment['NODE_EXTRA_CA_CERTS'];
