@@ -4,7 +4,7 @@
  * memory (max RSS, from GNU time) and ratios. Absolute times are noisy on 2-core machines; ratios from the
  * same run are what to compare.
  *
- * Options: --runs N (default 3; Spectral always runs once per target, it takes minutes), --skip-spectral,
+ * Options: --runs N (default 5; Spectral always runs once per target, it takes minutes), --skip-spectral,
  * --skip-lsp, --only <name-substring>, --keep-ca-certs (see `toolEnvironment`), --node-options "<options>" (for
  * every tool alike).
  */
@@ -32,7 +32,8 @@ interface Target {
 }
 
 const argv = process.argv.slice(2);
-const runs = Number(argv[argv.indexOf('--runs') + 1] ?? 3) || 3;
+// Five by default: with three, one run in a slow minute of the machine moves a median.
+const runs = (argv.includes('--runs') ? Number(argv[argv.indexOf('--runs') + 1]) : 5) || 5;
 const skipSpectral = argv.includes('--skip-spectral');
 const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
 const hasGnuTime = existsSync('/usr/bin/time');
