@@ -174,7 +174,6 @@ function resolveFindings(pending: readonly PendingReport[], currentDocument: (do
   const located = new Map([...requestsByDoc].map(([doc, requests]) => [doc, doc.locateAll(requests)]));
   // By the object's value, then by its path and what is added.
   const insertions = new Map<object, Map<string, MemberInsertion | undefined>>();
-  const editOfAddition = new Map<object, TextEdit | undefined>();
   const rangeOf = (handle: { doc: SourceDocument; index: number }) => located.get(handle.doc)![handle.index]!.range;
 
   return pending.map(({ meta, severity, report }, index) => {
@@ -182,9 +181,6 @@ function resolveFindings(pending: readonly PendingReport[], currentDocument: (do
     const fixes: Fix[] = (report.fixes ?? []).flatMap((fix, fixIndex) => {
       const edits = fix.edits.map((edit, editIndex): TextEdit | undefined => {
         if ('addMember' in edit) {
-          // A rule may hand the same addition to many fixes (the scheme every unauthenticated operation needs).
-          const same = editOfAddition.get(edit.addMember);
-          if (same !== undefined || editOfAddition.has(edit.addMember)) return same && { ...same };
           const { object, key, value } = edit.addMember;
           const members = isPlainObject(object.value) ? Object.keys(object.value) : [];
           const last = members[members.length - 1];
@@ -199,9 +195,7 @@ function resolveFindings(pending: readonly PendingReport[], currentDocument: (do
             insertion = last === undefined ? undefined : memberInsertion(objectDoc, object.path, last, key, value);
             sameObject.set(insertionKey, insertion);
           }
-          const added = insertion ? { uri: objectDoc.uri, range: objectDoc.lines.rangeOf(insertion.offset, insertion.offset), newText: insertion.text } : undefined;
-          editOfAddition.set(edit.addMember, added);
-          return added && { ...added };
+          return insertion ? { uri: objectDoc.uri, range: objectDoc.lines.rangeOf(insertion.offset, insertion.offset), newText: insertion.text } : undefined;
         }
         const editHandle = handle.edits[fixIndex]![editIndex]!;
         const range = rangeOf(editHandle);
