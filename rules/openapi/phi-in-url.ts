@@ -1,5 +1,5 @@
 import type { ApiModel, Operation, Parameter } from '../../server/src/engine/model/api-model';
-import { isPersonScoped, nameTokens, type PhiMatch } from '../../server/src/engine/phi/phi-classifier';
+import { isPersonScoped, nameTokens, singlesOutPerson, type PhiMatch } from '../../server/src/engine/phi/phi-classifier';
 import { defineRule, type FixSpec } from '../../server/src/engine/rule';
 import { childOf, isPlainObject, nodeKey } from '../../server/src/engine/spec-node';
 
@@ -27,18 +27,25 @@ const ID_SUFFIX = new Set(['id', 'ids', 'uuid', 'guid', 'uid', 'uids']);
  */
 function isOpaqueIdentifier(name: string, match: PhiMatch): boolean {
   if (match.category === 'government-id' || match.category === 'biometric') return false;
-  if (match.strength === 'context' && /id$/i.test(match.term)) return true;
   const tokens = nameTokens(name);
   const last = tokens[tokens.length - 1] ?? '';
+  // A DICOM UID addresses a study, series or instance, as DICOMweb and WADO-URI require in the URL: a record key.
+  if (match.category === 'imaging' && (last === 'uid' || last === 'uids')) return true;
+  if (match.strength === 'context' && /id$/i.test(match.term)) return true;
   if (!ID_SUFFIX.has(last)) return false;
   // The id suffix lies outside the matched term: `immunization_id`, not `fallId` or `medicaidId`.
   const term = nameTokens(match.term);
   return term[term.length - 1] !== last && (match.strength === 'context' || match.category !== 'health-record-id');
 }
 
-/** Medium- and low-weight terms (e-mail, city, gender, IP) are a patient's only on person-scoped paths, not on `/facility`. */
-function isPersonPath(operation: Operation): boolean {
-  return operation.health.carriesPhi || isPersonScoped(operation.path.split('/').filter(Boolean));
+/**
+ * Medium- and low-weight terms (e-mail, city, gender, IP) are a patient's on person-scoped paths, not on `/facility`,
+ * and next to a strong identifying term in the same URL: `?lastName=&dateOfBirth=` together single out a person.
+ */
+function isAboutPerson(operation: Operation): boolean {
+  if (operation.health.carriesPhi || isPersonScoped(operation.path.split('/').filter(Boolean))) return true;
+  // A FHIR resource type decides for itself (`/Practitioner?family=&email=` is a clinician's).
+  return operation.health.fhirType === undefined && singlesOutPerson(operation.parameters);
 }
 
 /** FHIR chains and modifiers ending in a patient's identifier: `patient.identifier`, `subject:Patient.identifier`, `patient:identifier`. */
@@ -68,7 +75,7 @@ function assess(operation: Operation, parameter: Parameter): UrlLeak | undefined
   }
   if (match.category === 'declared') return { parameter, severity: 'error', what: 'marked x-phi' };
   if (isOpaqueIdentifier(parameter.name, match)) return undefined;
-  if (match.weight !== 'high' && !isPersonPath(operation)) return undefined;
+  if (match.weight !== 'high' && !isAboutPerson(operation)) return undefined;
   const severity = match.weight === 'high' && match.strength === 'strong' ? 'error' : 'warning';
   return { parameter, severity, what: `${match.category}, matches '${match.term}'` };
 }

@@ -1,4 +1,4 @@
-import { classificationOf, classifyName, declaredClassification, isDicomPhiQueryKey, isFhirPhiResource, isFhirSearchParamCarryingPhi, isPersonScoped, namesPerson, type PhiMatch } from '../phi/phi-classifier';
+import { classificationOf, classifyName, declaredClassification, singlesOutPerson, isDicomPhiQueryKey, isFhirPhiResource, isFhirSearchParamCarryingPhi, isPersonScoped, namesPerson, type PhiMatch } from '../phi/phi-classifier';
 import { childOf, entriesOf, isPlainObject, itemsOf, pathIfBuilt, stringValue, type PlainObject, type SpecNode } from '../spec-node';
 import type { SpecSet } from '../spec-set';
 import {
@@ -19,7 +19,7 @@ import {
   type SecurityScheme,
   type ServerUrl,
 } from './api-model';
-import { addressesOnePatient, ANY_PATH, evidenceRank, isCareRecipientPath, isHealthGrade, isPatientPath, type PathContext } from '../phi/health-grade';
+import { addressesOnePatient, ANY_PATH, countsOnPath, evidenceRank, isReferenceDataPath, isCareRecipientPath, isHealthGrade, isPatientPath, type PathContext } from '../phi/health-grade';
 import { healthPathInfo } from './health-paths';
 import { isPublicByDesign } from './public-endpoints';
 import { newSchemaMemos, type PropertyFact, type PropertyFacts, type SchemaMemos, type SchemaMemoSession } from './schema-memos';
@@ -97,6 +97,8 @@ interface PathFacts {
   readonly namesPerson: boolean;
   readonly where: PathContext;
   readonly addressesOnePatient: boolean;
+  /** A catalogue or directory path (`/formulary/drugs`, `/providers`): see `isReferenceDataPath`. */
+  readonly referenceData: boolean;
 }
 
 const pathFactsMemo = new Map<string, PathFacts>();
@@ -106,12 +108,14 @@ function pathFacts(path: string): PathFacts {
   if (!facts) {
     const health = healthPathInfo(path);
     const segments = path.split('/').filter(Boolean);
+    const segmentsNamePerson = isPersonScoped(segments);
     facts = {
       health,
-      segmentsNamePerson: isPersonScoped(segments),
+      segmentsNamePerson,
       namesPerson: isPersonScoped(health.fhirType ? [...segments, health.fhirType] : segments),
       where: { carePath: isCareRecipientPath(path), patientPath: isPatientPath(path) },
       addressesOnePatient: addressesOnePatient(path),
+      referenceData: !health.carriesPhi && !segmentsNamePerson && isReferenceDataPath(path),
     };
     if (pathFactsMemo.size >= 20_000) pathFactsMemo.clear();
     pathFactsMemo.set(path, facts);
@@ -295,7 +299,8 @@ class ModelBuilder {
       // Whether and why the operation carries PHI needs one telling field, found by a search that stops at the
       // first health-grade one; the full field lists are built only for rules that ask for them.
       const best = (schemas: readonly SpecNode[]) => bestByRank(schemas.map((schema) => this.bestPhiField(schema, personScoped)), where);
-      const isPhiEvidence = (field: PhiField | undefined): field is PhiField => field !== undefined && evidenceRank(field, where) <= 1;
+      const isPhiEvidence = (field: PhiField | undefined): field is PhiField =>
+        field !== undefined && evidenceRank(field, where) <= 1 && countsOnPath(field.match, facts.referenceData);
       const healthParameter = phiParameters.find((parameter) => isHealthGrade(parameter.phi));
       let reason: string | undefined;
       let personalData: string | undefined;
@@ -351,7 +356,8 @@ class ModelBuilder {
   /** Path-level parameters merged with operation-level ones; the operation wins on the same name and location. */
   private parameters(path: string, pathItem: SpecNode, operation: SpecNode, fhirType: string | undefined): Parameter[] {
     const byKey = new Map<string, Parameter>();
-    const personScoped = pathFacts(path).segmentsNamePerson || (fhirType !== undefined && isFhirPhiResource(fhirType));
+    const facts = pathFacts(path);
+    const personScoped = facts.segmentsNamePerson || (fhirType !== undefined && isFhirPhiResource(fhirType));
     for (const owner of [pathItem, operation]) {
       for (const parameterRef of itemsOf(childOf(owner, 'parameters'))) {
         const node = this.specs.deref(parameterRef);
@@ -359,11 +365,23 @@ class ModelBuilder {
         const location = stringValue(childOf(node, 'in'));
         if (!node || name === undefined || location === undefined) continue;
         const schema = this.specs.deref(childOf(node, 'schema'));
-        const phi = this.parameterPhi(name, location, node, personScoped, fhirType, path);
+        const match = this.parameterPhi(name, location, node, personScoped, fhirType, path);
+        const phi = match && countsOnPath(match, facts.referenceData) ? match : undefined;
         byKey.set(`${location}:${name}`, { name, in: location, node, ...(schema ? { schema } : {}), ...(phi ? { phi } : {}) });
       }
     }
-    return [...byKey.values()];
+    const parameters = [...byKey.values()];
+    // Strong PHI terms among the parameters make their set about a person, as a patient path does:
+    // `?lastName=&zip=` is a person's ZIP code (the vocabulary's sibling rule for context terms).
+    // A FHIR resource type decides for itself (`/Practitioner?family=&email=` is a clinician's).
+    if (!personScoped && fhirType === undefined && singlesOutPerson(parameters)) {
+      return parameters.map((parameter) => {
+        if (parameter.phi) return parameter;
+        const phi = this.parameterPhi(parameter.name, parameter.in, parameter.node, true, fhirType, path);
+        return phi && countsOnPath(phi, facts.referenceData) ? { ...parameter, phi } : parameter;
+      });
+    }
+    return parameters;
   }
 
   private parameterPhi(name: string, location: string, node: SpecNode, personScoped: boolean, fhirType: string | undefined, path: string): PhiMatch | undefined {

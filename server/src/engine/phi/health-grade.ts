@@ -87,3 +87,42 @@ export function evidenceRank(field: PhiField, where: PathContext): number {
   if ((where.carePath && isPersonName(field.match)) || (where.patientPath && isPersonIdentifier(field.match))) return 1;
   return field.match.weight === 'high' ? 2 : field.match.weight === 'medium' ? 3 : 4;
 }
+
+/**
+ * Catalogues and directories of things that are not patients: drugs and formularies, code systems, clinicians,
+ * facilities. A `drugName`, a `diagnosisCode` or a provider's `lastName` there is reference data, not PHI (FHIR
+ * says the same with its resource types: Medication, CodeSystem and Practitioner are not patient data).
+ */
+const REFERENCE_DATA_TOKENS = new Set([
+  'formulary', 'formularies', 'drug', 'drugs', 'ndc', 'rxnorm', 'terminology', 'terminologies', 'code', 'codes', 'codesystem',
+  'codesystems', 'valueset', 'valuesets', 'icd', 'icd10', 'icd11', 'snomed', 'loinc', 'catalog', 'catalogs', 'catalogue',
+  'catalogues', 'directory', 'provider', 'providers', 'practitioner', 'practitioners', 'physician', 'physicians', 'doctor',
+  'doctors', 'clinician', 'clinicians', 'pharmacy', 'pharmacies', 'facility', 'facilities', 'location', 'locations',
+  'organization', 'organizations', 'organisation', 'organisations', 'hospital', 'hospitals', 'specialty', 'specialties',
+]);
+/** Segments that say nothing about whose data it is: prefixes and verbs of a search. */
+const NEUTRAL_TOKENS = new Set(['api', 'public', 'open', 'search', 'lookup', 'find', 'query', 'list', 'label', 'labels', 'details', 'info']);
+
+/**
+ * A path made only of catalogue segments (and neutral ones, versions and parameters): `/formulary/drugs`,
+ * `/drugs/{ndc}/label`, `/v1/providers/search`. One other segment (`/providers/{id}/appointments`) and it is not.
+ */
+export function isReferenceDataPath(path: string): boolean {
+  let catalogue = false;
+  for (const segment of path.split('/')) {
+    if (segment === '' || /^\{[^}]*\}$/.test(segment) || /^v\d+(\.\d+)*$/i.test(segment)) continue;
+    for (const token of nameTokens(segment)) {
+      if (REFERENCE_DATA_TOKENS.has(token)) catalogue = true;
+      else if (!NEUTRAL_TOKENS.has(token)) return false;
+    }
+  }
+  return catalogue;
+}
+
+/** Categories that stay a patient's on a reference-data path: declared, and identifiers only a patient has. */
+const PATIENT_ONLY_CATEGORIES = new Set(['declared', 'government-id', 'health-record-id', 'biometric', 'genetic', 'fhir-search', 'dicom-query']);
+
+/** Whether a match counts as PHI on a path of the given kind (see `isReferenceDataPath`). */
+export function countsOnPath(match: PhiMatch, referenceData: boolean): boolean {
+  return !referenceData || PATIENT_ONLY_CATEGORIES.has(match.category);
+}

@@ -87,6 +87,8 @@ class PhiVocabulary {
   readonly fhirNotPhi = new Set<string>();
   readonly fhirSearchParamsCarryingPhi = new Set<string>();
   readonly dicomPhiQueryKeys = new Set<string>();
+  /** DICOM keywords by tag as DICOM JSON writes it (`00100010` → `PatientName`). */
+  readonly dicomKeywordsByTag = new Map<string, string>();
 
   constructor() {
     for (const category of vocabulary.categories as readonly VocabularyCategory[]) {
@@ -107,6 +109,7 @@ class PhiVocabulary {
     for (const type of fhir.notPhi) this.fhirNotPhi.add(type);
     for (const param of fhir.searchParamsCarryingPhi) this.fhirSearchParamsCarryingPhi.add(param);
     for (const key of vocabulary.dicomweb.phiQueryKeys) this.dicomPhiQueryKeys.add(key.toLowerCase());
+    for (const { tag, keyword } of vocabulary.dicomTags) this.dicomKeywordsByTag.set(tag.replace(/[^0-9A-Fa-f]/g, '').toUpperCase(), keyword);
   }
 }
 
@@ -180,8 +183,17 @@ export function classifyName(name: string, personScoped: boolean): PhiMatch | un
   return result;
 }
 
+/** A DICOM JSON attribute key: the tag's group and element as eight hex digits (PS3.18 Annex F). */
+const DICOM_TAG_KEY = /^[0-9A-Fa-f]{8}$/;
+
 function classifyNameUncached(name: string, personScoped: boolean): PhiMatch | undefined {
   const vocab = phiVocabulary();
+  if (DICOM_TAG_KEY.test(name)) {
+    // A tag key is classified as its keyword: DICOM JSON (QIDO-RS results, WADO-RS metadata) writes `"00100010"`
+    // where a FHIR or JSON API writes `patientName`. The tag says whose data it is, so the scope is the patient's.
+    const keyword = vocab.dicomKeywordsByTag.get(name.toUpperCase());
+    return keyword ? classifyNameUncached(keyword, true) : undefined;
+  }
   const tokens = nameTokens(name);
   if (tokens.length === 0) return undefined;
   const joined = tokens.join('');
@@ -215,6 +227,25 @@ function qualifiedByPerson(tokens: readonly string[], term: string): boolean {
   const joined = joinedTerm(term);
   if (!BARE_CONTEXT_TERMS.has(joined) || tokens.length === 1) return true;
   return tokens.every((token) => token === joined || PERSON_SCOPE_TOKENS.has(token) || NAME_QUALIFIERS.has(token));
+}
+
+const ID_TOKENS = new Set(['id', 'ids', 'uuid', 'guid', 'uid', 'uids']);
+/** Categories that identify a person (not clinical data, which says nothing about whose `title` or `name` sits next to it). */
+const IDENTIFYING_CATEGORIES = new Set(['direct-identifier', 'government-id', 'health-record-id', 'biometric', 'insurance-financial']);
+
+/**
+ * Whether the PHI terms side by side (one operation's parameters) single out a person even without a person-scoped
+ * path: a strong, high-weight identifying term (`lastName`, `ssn`, `mrn`, `insuranceNumber`) makes its siblings'
+ * context terms (`zip`, `phone`) a person's too, the vocabulary's sibling rule. Ids of records do not count.
+ */
+export function singlesOutPerson(named: readonly { readonly name: string; readonly phi?: PhiMatch }[]): boolean {
+  for (const { name, phi } of named) {
+    if (phi?.strength !== 'strong' || phi.weight !== 'high' || !IDENTIFYING_CATEGORIES.has(phi.category)) continue;
+    const tokens = nameTokens(name);
+    if (ID_TOKENS.has(tokens[tokens.length - 1] ?? '') && phi.category !== 'government-id') continue;
+    return true;
+  }
+  return false;
 }
 
 /** Explicit classification in the spec wins over names: `x-phi: true`, `x-data-classification: phi|pii|public`. */
