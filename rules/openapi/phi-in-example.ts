@@ -24,13 +24,14 @@ const BIRTH_DEATH_TERMS = new Set(
 );
 const SSN_TERMS = new Set(['ssn', 'socialSecurityNumber'].map((term) => nameTokens(term).join('')));
 
-const KIND_LABEL: Record<ValueKind, string> = {
-  ssn: 'SSN',
-  kvnr: 'KVNR',
-  mbi: 'MBI',
-  email: 'e-mail address',
-  phone: 'phone number',
-  'birth-date': 'date of birth',
+/** What to write instead, per kind of value. */
+const REPLACEMENT_ADVICE: Record<ValueKind, string> = {
+  ssn: 'use the textbook 123-45-6789 or the voided 078-05-1120',
+  kvnr: 'use the documentation KVNR A123456780',
+  mbi: "use CMS's sample MBI 1EG4-TE5-MK73",
+  email: 'use an address at a reserved example domain (example.com, example.org)',
+  phone: 'use a number reserved for fiction (555-0100 to 555-0199 in North America, +44 20 7946 0xxx in the UK)',
+  'birth-date': 'use a year alone, or leave the example out',
 };
 
 interface FieldFlags {
@@ -79,6 +80,8 @@ class ExampleScanner {
    */
   memberVisitor(): Omit<ReplayableVisitor<ExampleSighting>, 'done'> {
     const isNameMap: boolean[] = [];
+    // The object at each depth of the current path, for the owner of a `schema` holding an example.
+    const objectsAt: unknown[] = [];
     return {
       cacheKey: [...this.ownDomains].sort().join(','),
       member: (_doc, path, key, value, container, depth, emit) => {
@@ -86,7 +89,10 @@ class ExampleScanner {
         // Most members are scalars under other keys: nothing to note, nothing below.
         if (!isObject && (typeof key !== 'string' || !EXAMPLE_KEYS.has(key))) return false;
         if (Array.isArray(container)) {
-          if (isObject) isNameMap[depth] = false;
+          if (isObject) {
+            isNameMap[depth] = false;
+            objectsAt[depth] = value;
+          }
           return isObject;
         }
         const inNameMap = depth > 1 && isNameMap[depth - 1] === true;
@@ -95,10 +101,14 @@ class ExampleScanner {
           this.path.length = 0;
           this.path.push(...path);
           // An example directly on a property or parameter is judged with that property's name.
-          this.walkExample(value, this.ownerName(container as Record<string, unknown>, path), key === 'examples' || key === 'x-examples');
+          const schemaOwner = depth >= 3 && path[depth - 2] === 'schema' ? objectsAt[depth - 2] : undefined;
+          this.walkExample(value, this.ownerName(container as Record<string, unknown>, path, schemaOwner), key === 'examples' || key === 'x-examples');
           return false;
         }
-        if (isObject) isNameMap[depth] = !inNameMap && NAME_MAPS.has(key as string);
+        if (isObject) {
+          isNameMap[depth] = !inNameMap && NAME_MAPS.has(key as string);
+          objectsAt[depth] = value;
+        }
         return isObject;
       },
     };
@@ -111,11 +121,18 @@ class ExampleScanner {
     this.walkExample(node.value, field);
   }
 
-  /** The field an example value belongs to: the parameter's `name`, or the property key the schema sits under. */
-  private ownerName(owner: Record<string, unknown>, examplePath: readonly (string | number)[]): string | undefined {
+  /**
+   * The field an example value belongs to: the parameter's `name`, or the property or header key the schema sits
+   * under. `schemaOwner`: the object whose `schema` holds the example (a parameter or a header), if it does.
+   */
+  private ownerName(owner: Record<string, unknown>, examplePath: readonly (string | number)[], schemaOwner?: unknown): string | undefined {
     if (typeof owner['name'] === 'string' && typeof owner['in'] === 'string') return owner['name'];
     const length = examplePath.length - 1;
     if (length >= 2 && examplePath[length - 2] === 'properties') return String(examplePath[length - 1]);
+    if (isPlainObject(schemaOwner)) {
+      if (typeof schemaOwner['name'] === 'string' && typeof schemaOwner['in'] === 'string') return schemaOwner['name'];
+      if (length >= 3 && examplePath[length - 3] === 'headers') return String(examplePath[length - 2]);
+    }
     return undefined;
   }
 
@@ -242,7 +259,7 @@ export default defineRule({
           report({
             node,
             part: 'value',
-            message: `Example value${where} is ${sighting.description}. Published examples end up in docs, mocks and tests; use an obviously fictitious ${KIND_LABEL[sighting.kind]} (reserved example domains, 555-01xx numbers, placeholder identifiers).`,
+            message: `Example value${where} is ${sighting.description}. Published examples end up in docs, mocks and tests; ${REPLACEMENT_ADVICE[sighting.kind]}.`,
           });
         }
       },

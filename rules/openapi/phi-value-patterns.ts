@@ -11,8 +11,11 @@ export { isBooleanField, isHealthGrade } from '../../server/src/engine/phi/healt
 /** US SSN with SSA's structural rules: no area 000/666/9xx, no group 00, no serial 0000. */
 const SSN_DASHED = /^(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}$/;
 const SSN_PLAIN = /^(?!000|666|9\d\d)\d{3}(?!00)\d{2}(?!0000)\d{4}$/;
-/** Published placeholders that are not anyone's number (SSA voided 078-05-1120; 123-45-6789 is the textbook example). */
-const SSN_PLACEHOLDERS = new Set(['123-45-6789', '123456789', '078-05-1120', '078051120']);
+/**
+ * Published placeholders that are not anyone's number: the SSA voided 078-05-1120 and 219-09-9999 after they were
+ * printed in wallet advertisements; 123-45-6789 is the textbook example.
+ */
+const SSN_PLACEHOLDERS = new Set(['123-45-6789', '123456789', '078-05-1120', '078051120', '219-09-9999', '219099999']);
 
 /** German KVNR, unchangeable 10-character part (Versicherten-ID): capital letter, 8 digits, check digit. */
 const KVNR = /^[A-Z][0-9]{9}$/;
