@@ -1,6 +1,28 @@
 import { redactedUrl } from '../../server/src/engine/message-safety';
-import { defineRule } from '../../server/src/engine/rule';
+import { valueAtPath } from '../../server/src/engine/json-pointer';
+import { defineRule, type FixSpec } from '../../server/src/engine/rule';
+import type { SpecNode } from '../../server/src/engine/spec-node';
+import { removeArrayItemEdit } from './edit-helpers';
 import { isLoopbackUrl, plaintextScheme } from './url-helpers';
+
+/** `http://` → `https://` (`ws://` → `wss://`) in the written URL. */
+function replaceSchemeFix(node: SpecNode, writtenScheme: string): FixSpec {
+  const secure = writtenScheme === 'ws' ? 'wss' : 'https';
+  return { title: `Use ${secure}`, safety: 'unsafe', edits: [{ node, find: `${writtenScheme}:`, newText: `${secure}:` }] };
+}
+
+/**
+ * A Swagger `schemes` entry: `http` becomes `https`, or goes when `https` is listed already (`[https, https]`
+ * would break the schema's `uniqueItems`); no fix when it cannot be removed cleanly.
+ */
+function swaggerSchemeFix(item: SpecNode, scheme: string, secure: string): FixSpec | undefined {
+  const arrayPath = item.path.slice(0, -1);
+  const array: SpecNode = { doc: item.doc, path: arrayPath, value: valueAtPath(item.doc.value, arrayPath) };
+  if (!Array.isArray(array.value)) return undefined;
+  if (!array.value.includes(secure)) return { title: `Use ${secure}`, safety: 'unsafe', edits: [{ node: item, find: scheme, newText: secure }] };
+  const edit = removeArrayItemEdit(item, array);
+  return edit ? { title: `Remove '${scheme}' (${secure} is listed already)`, safety: 'unsafe', edits: [edit] } : undefined;
+}
 
 /** Server URLs that send requests, tokens and PHI over unencrypted HTTP or WebSocket. */
 export default defineRule({
@@ -21,23 +43,14 @@ export default defineRule({
       const scheme = plaintextScheme(plaintext)!;
       const secure = scheme === 'ws' ? 'wss' : 'https';
       const writtenScheme = model.version === '2.0' ? scheme : plaintextScheme(server.url);
+      const fix = model.version === '2.0' ? swaggerSchemeFix(server.node, scheme, secure) : writtenScheme ? replaceSchemeFix(server.node, writtenScheme) : undefined;
       report({
         node: server.node,
         message:
           model.version === '2.0'
             ? `Swagger 'schemes' allows plain ${scheme}: requests, credentials and PHI travel unencrypted.`
             : `Server URL '${redactedUrl(plaintext)}' is plain ${scheme}: requests, credentials and PHI travel unencrypted.`,
-        ...(writtenScheme
-          ? {
-              fixes: [
-                {
-                  title: `Use ${secure}`,
-                  safety: 'unsafe' as const,
-                  edits: [{ node: server.node, find: model.version === '2.0' ? scheme : `${writtenScheme}:`, newText: model.version === '2.0' ? secure : `${writtenScheme === 'ws' ? 'wss' : 'https'}:` }],
-                },
-              ],
-            }
-          : {}),
+        ...(fix ? { fixes: [fix] } : {}),
       });
     }
   },
