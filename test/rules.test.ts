@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { parseWithPointers } from '@stoplight/yaml';
 import { allRules } from '../rules/index';
 import { compareWithExpectations, readExpectations } from './harness/fixture-expectations';
 import { applyEdits, coveredText, lintWithRules } from './harness/lint-for-test';
@@ -76,6 +77,35 @@ describe('rules: fixtures with inline expectations', () => {
           });
         }
       }
+    });
+  }
+});
+
+/**
+ * Every fix offered on a fixture, applied alone, leaves a document that parses without errors or duplicate keys
+ * (the YAML parser reads JSON too and, asked to, reports duplicate keys in both), so a quick fix never breaks a spec.
+ */
+describe('rules: every fix leaves a valid document', () => {
+  for (const rule of allRules.filter((candidate) => !candidate.meta.engineReported)) {
+    const id = rule.meta.id;
+    it(id, async () => {
+      const problems: string[] = [];
+      let fixes = 0;
+      for (const file of filesUnder(path.join(fixturesRoot, id)).filter(isSpecRoot)) {
+        const result = await lintWithRules(file, [id], fixtureOptions(file));
+        for (const finding of result.findings.filter((candidate) => candidate.ruleId === id)) {
+          for (const fix of finding.fixes) {
+            fixes++;
+            for (const uri of new Set(fix.edits.map((edit) => edit.uri))) {
+              const fixed = applyEdits(readFileSync(uri, 'utf8'), fix.edits.filter((edit) => edit.uri === uri));
+              const errors = parseWithPointers(fixed, { ignoreDuplicateKeys: false }).diagnostics.filter((diagnostic) => diagnostic.severity === 0);
+              if (errors.length > 0) problems.push(`${path.relative(repoRoot, uri)} after "${fix.title}" (finding at line ${finding.range.start.line + 1}): ${errors[0]!.message.split('\n')[0]}`);
+            }
+          }
+        }
+      }
+      assert.deepEqual(problems, [], problems.join('\n'));
+      if (rule.meta.fixSafety) assert.ok(fixes > 0, 'the rule has fixes, but none was offered on its fixtures');
     });
   }
 });

@@ -1,7 +1,15 @@
 import type { SecurityScheme } from '../../server/src/engine/model/api-model';
 import { defineRule } from '../../server/src/engine/rule';
-import type { SpecNode } from '../../server/src/engine/spec-node';
+import { valueAtPath } from '../../server/src/engine/json-pointer';
+import { isPlainObject, type SpecNode } from '../../server/src/engine/spec-node';
 import { declaredScopes, operationsLabel, schemeScopeNames, smartScopeProblem, usedRequirements, vendorLowercaseResources } from './smart-scopes';
+
+/** The other keys of the scopes map, or items of the scope list, that `node` is in. */
+function siblingsOf(node: SpecNode): string[] {
+  const container = valueAtPath(node.doc.value, node.path.slice(0, -1));
+  if (Array.isArray(container)) return container.filter((item): item is string => typeof item === 'string');
+  return isPlainObject(container) ? Object.keys(container) : [];
+}
 
 /**
  * SMART-looking scopes that break the v1/v2 grammar (`patient/Observation.rw`, `.dus`, `patient/observation.read`,
@@ -31,11 +39,14 @@ export default defineRule({
       const problem = smartScopeProblem(scope);
       if (!problem) return;
       if (problem.lowercaseResource && isVendor(scheme)) return;
+      // Renaming to a spelling the same map or list already has would write a duplicate key or scope.
+      const correctedExists = problem.suggestion !== undefined && siblingsOf(node).includes(problem.suggestion);
+      const advice = correctedExists ? ` '${problem.suggestion}' is listed next to it: remove this spelling.` : '';
       report({
         node,
         part,
-        message: `${where} '${scope}' is not a valid SMART on FHIR scope: ${problem.problem}${problem.suggestion ? ` (did you mean '${problem.suggestion}'?)` : ''}. Servers may reject it or grant something else.`,
-        ...(problem.suggestion
+        message: `${where} '${scope}' is not a valid SMART on FHIR scope: ${problem.problem}${problem.suggestion ? ` (did you mean '${problem.suggestion}'?)` : ''}. Servers may reject it or grant something else.${advice}`,
+        ...(problem.suggestion && !correctedExists
           ? { fixes: [{ title: `Use '${problem.suggestion}'`, safety: 'unsafe' as const, edits: [{ node, part, find: scope, newText: problem.suggestion }] }] }
           : {}),
       });
