@@ -156,6 +156,13 @@ function defaultPart(node: SpecNode): NodePart {
   return isPlainObject(node.value) || Array.isArray(node.value) ? 'key' : 'value';
 }
 
+/** Fixes are written with `\n`; a file with Windows line endings (its first line break is `\r\n`) gets those instead. */
+function inLineEndingsOf(doc: SourceDocument, text: string): string {
+  if (!text.includes('\n')) return text;
+  const firstBreak = doc.text.indexOf('\n');
+  return firstBreak > 0 && doc.text.charCodeAt(firstBreak - 1) === 0x0d ? text.replace(/\r?\n/g, '\r\n') : text;
+}
+
 /** Turns rule reports into findings with ranges, locating all nodes of one file in a single pass. */
 function resolveFindings(pending: readonly PendingReport[], currentDocument: (doc: SourceDocument) => SourceDocument): Finding[] {
   const requestsByDoc = new Map<SourceDocument, LocateRequest[]>();
@@ -195,14 +202,14 @@ function resolveFindings(pending: readonly PendingReport[], currentDocument: (do
             insertion = last === undefined ? undefined : memberInsertion(objectDoc, object.path, last, key, value);
             sameObject.set(insertionKey, insertion);
           }
-          return insertion ? { uri: objectDoc.uri, range: objectDoc.lines.rangeOf(insertion.offset, insertion.offset), newText: insertion.text } : undefined;
+          return insertion ? { uri: objectDoc.uri, range: objectDoc.lines.rangeOf(insertion.offset, insertion.offset), newText: inLineEndingsOf(objectDoc, insertion.text) } : undefined;
         }
         const editHandle = handle.edits[fixIndex]![editIndex]!;
         const range = rangeOf(editHandle);
-        if (edit.find === undefined) return { uri: editHandle.doc.uri, range, newText: edit.newText };
+        if (edit.find === undefined) return { uri: editHandle.doc.uri, range, newText: inLineEndingsOf(editHandle.doc, edit.newText) };
         const offset = editHandle.doc.text.indexOf(edit.find, range.startOffset);
         if (offset === -1 || offset + edit.find.length > range.endOffset) return undefined;
-        return { uri: editHandle.doc.uri, range: editHandle.doc.lines.rangeOf(offset, offset + edit.find.length), newText: edit.newText };
+        return { uri: editHandle.doc.uri, range: editHandle.doc.lines.rangeOf(offset, offset + edit.find.length), newText: inLineEndingsOf(editHandle.doc, edit.newText) };
       });
       return edits.every((edit) => edit !== undefined) ? [{ title: fix.title, safety: fix.safety, edits: edits as TextEdit[] }] : [];
     });

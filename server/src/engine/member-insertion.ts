@@ -82,7 +82,8 @@ export function memberInsertion(doc: SourceDocument, objectPath: JsonPath, lastM
   if (!startsLine) return undefined;
   // After the end of the line the last value ends on, so a trailing comment stays with its own line.
   const lineEnd = text.indexOf('\n', lastValue.range.endOffset);
-  const at = lineEnd === -1 ? text.length : lineEnd;
+  // Before the `\r` of a `\r\n`, so the inserted lines (given the file's line endings by the linter) do not split it.
+  const at = lineEnd === -1 ? text.length : lineEnd > 0 && text.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd;
   const lines = yamlBlock(key, value, pad, step);
   return { offset: at, text: '\n' + lines.join('\n') };
 }
