@@ -36,8 +36,16 @@ function requireSchemeFixes(model: ApiModel): (operation: Operation) => FixSpec 
     else return () => undefined;
   }
   const title = existing ? `Require the '${schemeName}' security scheme` : "Require a bearer token (adds 'bearerAuth' to components.securitySchemes)";
+  // `security: []` opting out of a root requirement gets that requirement back, with its scopes: requiring a bare
+  // scheme instead would leave an OAuth requirement without scopes.
+  const root = childOf(model.root, 'security');
+  const rootRequirement = root && Array.isArray(root.value) && root.value.some((item) => isPlainObject(item) && Object.keys(item).length > 0) ? root.value : undefined;
+  const rootRequirementText = rootRequirement ? JSON.stringify(rootRequirement).replace(/":/g, '": ').replace(/","/g, '", "') : undefined;
   return (operation) => {
     const own = childOf(operation.node, 'security');
+    if (own && rootRequirementText) {
+      return { title: "Require the root's security requirement (this operation opted out of it)", safety: 'unsafe', edits: [{ node: own, part: 'value', newText: rootRequirementText }] };
+    }
     // `security: []` is replaced in place; a missing `security` is added as the operation's last member.
     const requireIt: EditSpec = own ? { node: own, part: 'value', newText: requirementText } : { addMember: { object: operation.node, key: 'security', value: requirement } };
     return { title, safety: 'unsafe', edits: [requireIt, ...declaration] };
