@@ -87,7 +87,8 @@ function assess(operation: Operation, parameter: Parameter): UrlLeak | undefined
  * operation is written in the root file (copied `$ref`s stay valid) and `_search` does not exist yet.
  */
 function searchByPostFix(model: ApiModel, operation: Operation): FixSpec | undefined {
-  if (model.version === '2.0' || operation.method !== 'get' || operation.node.doc !== model.root.doc) return undefined;
+  // DICOMweb (QIDO-RS, WADO-URI) defines no search by POST: a `_search` there would be an endpoint no PACS serves.
+  if (model.version === '2.0' || operation.method !== 'get' || operation.health.dicomweb || operation.node.doc !== model.root.doc) return undefined;
   const paths = childOf(model.root, 'paths');
   const searchPath = `${operation.path.replace(/\/+$/, '')}/_search`;
   if (!paths || !isPlainObject(paths.value) || searchPath in paths.value) return undefined;

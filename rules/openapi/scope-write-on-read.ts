@@ -9,6 +9,12 @@ interface ScopeUse extends RequiredScope {
   readonly schemeName: string;
 }
 
+/** GET and HEAD, and FHIR's `POST [type]/_search`, a search whose criteria travel in the body. */
+function readsOnly(operation: Operation): boolean {
+  if (operation.method === 'get' || operation.method === 'head') return true;
+  return operation.method === 'post' && /\/_search\/?$/.test(operation.path);
+}
+
 /** Which SMART read permission a GET needs: `r` for an instance (`/Observation/{id}`), `s` for a search, both when unclear. */
 function neededReadPermissions(operation: Operation): SmartPermission[] {
   const segments = operation.path.replace(/\/+$/, '').split('/').filter(Boolean);
@@ -42,7 +48,7 @@ export default defineRule({
     id: 'scope-write-on-read',
     category: 'scope',
     defaultSeverity: 'error',
-    description: 'GET/HEAD operation requires only write/admin scopes (write does not imply read), or a SMART read+write scope where a read scope would do.',
+    description: 'GET/HEAD (or FHIR POST _search) operation requires only write/admin scopes (write does not imply read), or a SMART read+write scope where a read scope would do.',
     recommended: true,
     formats: ['2.0', '3.0', '3.1'],
     fixSafety: 'unsafe',
@@ -51,7 +57,7 @@ export default defineRule({
   check({ model, report }) {
     const reportedScopes = new Set<string>();
     for (const operation of model.operations) {
-      if (operation.method !== 'get' && operation.method !== 'head') continue;
+      if (!readsOnly(operation)) continue;
       const security = operation.security;
       if (security.allowsAnonymous || security.alternatives.length === 0) continue;
       const label = operationLabel(operation);
