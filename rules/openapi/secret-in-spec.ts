@@ -26,6 +26,8 @@ interface SecretSighting {
   readonly what: string;
   readonly name: string | undefined;
   readonly origin: string | undefined;
+  /** The credential inside a longer string (a token in a description), where the finding is placed. */
+  readonly secret?: string | undefined;
 }
 
 /**
@@ -61,8 +63,8 @@ export default defineRule({
     let doc: SourceDocument | undefined;
     let path: Path = [];
     let emit: (observation: SecretSighting) => void = () => undefined;
-    const found = (value: string, what: string, name: string | undefined, origin: string | undefined) => {
-      emit({ path: [...path], value, what, name, origin });
+    const found = (value: string, what: string, name: string | undefined, origin: string | undefined, secret?: string) => {
+      emit({ path: [...path], value, what, name, origin, ...(secret !== undefined && secret !== value ? { secret } : {}) });
     };
 
     /** Sample data: every string is checked by shape and by the nearest naming key. */
@@ -71,7 +73,7 @@ export default defineRule({
       if (typeof value === 'string') {
         const shape = secretShapeIn(value, true);
         if (shape === SAMPLE_SHAPE) return;
-        if (shape) return found(value, `contains ${shape.what}`, name, origin);
+        if (shape) return found(value, `contains ${shape.what}`, name, origin, shape.match);
         const kind = name === undefined ? undefined : kindOf(name);
         if (kind && isLiteralCredential(kind, value)) found(value, `is ${KIND_TEXT[kind]}`, name, origin);
         return;
@@ -141,7 +143,7 @@ export default defineRule({
           const shape = secretShapeIn(value, false);
           if (shape && shape !== SAMPLE_SHAPE) {
             path = [...walkPath];
-            found(value, `contains ${shape.what}`, undefined, undefined);
+            found(value, `contains ${shape.what}`, undefined, undefined, shape.match);
           }
           return false;
         }
@@ -159,6 +161,7 @@ export default defineRule({
             report({
               node: { doc: file, path: first.path, value },
               part: 'value',
+              ...(first.secret !== undefined ? { within: first.secret } : {}),
               message: messageFor(file, first.path, first.what, first.name, first.origin) + more,
               ...(repeats.length > 0
                 ? { related: repeats.slice(0, MAX_RELATED).map((repeat) => ({ node: { doc: file, path: repeat, value }, part: 'value' as const, message: 'the same secret again' })) }

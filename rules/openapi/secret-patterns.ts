@@ -9,6 +9,8 @@ export interface SecretShape {
   readonly what: string;
   /** Only reported in example/default/extension values, not in prose (descriptions). */
   readonly valuesOnly?: boolean;
+  /** The credential as written in the string, to place a finding on it; never for messages. */
+  readonly match?: string;
 }
 
 interface ShapePattern extends SecretShape {
@@ -46,7 +48,7 @@ export function secretShapeIn(text: string, inValue: boolean): SecretShape | und
     if (shape.valuesOnly && !inValue) continue;
     const match = shape.regex.exec(text);
     if (!match) continue;
-    if (!(shape.sample?.(match[0]) ?? false)) return shape;
+    if (!(shape.sample?.(match[0]) ?? false)) return { what: shape.what, match: match[0] };
     sample = true;
   }
   return sample ? SAMPLE_SHAPE : undefined;

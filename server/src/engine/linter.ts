@@ -163,6 +163,13 @@ function inLineEndingsOf(doc: SourceDocument, text: string): string {
   return firstBreak > 0 && doc.text.charCodeAt(firstBreak - 1) === 0x0d ? text.replace(/\r?\n/g, '\r\n') : text;
 }
 
+/** The first place inside `range` where the source spells `within` verbatim, else `range` (see `RuleReport.within`). */
+function narrowed(doc: SourceDocument, range: SourceRange, within: string | undefined): SourceRange {
+  if (!within) return range;
+  const offset = doc.text.indexOf(within, range.startOffset);
+  return offset === -1 || offset + within.length > range.endOffset ? range : doc.lines.rangeOf(offset, offset + within.length);
+}
+
 /** Turns rule reports into findings with ranges, locating all nodes of one file in a single pass. */
 function resolveFindings(pending: readonly PendingReport[], currentDocument: (doc: SourceDocument) => SourceDocument): Finding[] {
   const requestsByDoc = new Map<SourceDocument, LocateRequest[]>();
@@ -218,6 +225,6 @@ function resolveFindings(pending: readonly PendingReport[], currentDocument: (do
       range: rangeOf(handle.related[relatedIndex]!),
       message: item.message,
     }));
-    return makeFinding(meta, severity, report.message, handle.main.doc.uri, rangeOf(handle.main), fixes, related);
+    return makeFinding(meta, severity, report.message, handle.main.doc.uri, narrowed(handle.main.doc, rangeOf(handle.main), report.within), fixes, related);
   });
 }

@@ -53,6 +53,11 @@ export interface RuleReport {
   readonly node: SpecNode;
   /** Defaults to `key` for objects (points at `get:`), `value` for scalars (points at the URL or scope string). */
   readonly part?: NodePart;
+  /**
+   * Narrows the range to where the node's source spells this text (a token inside a description), when it does
+   * verbatim; else the whole node. For placement only: never shown.
+   */
+  readonly within?: string;
   readonly message: string;
   /** Overrides the configured severity upward or downward for this occurrence (e.g. raised when PHI is involved). */
   readonly severity?: Severity;
