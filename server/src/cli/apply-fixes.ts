@@ -11,7 +11,7 @@ export interface FixOutcome {
 
 /**
  * Applies the first fix of each finding whose safety is allowed, file by file. Edits that overlap an edit
- * already taken are left for the next run, as ESLint does, so the result is always a coherent document.
+ * already taken are left for the next pass (see `MAX_FIX_PASSES` in main.ts), as ESLint does, so the result is always a coherent document.
  */
 export async function applyFixes(findings: readonly Finding[], allowUnsafe: boolean, write: boolean): Promise<FixOutcome> {
   const byFile = new Map<string, TextEdit[][]>();

@@ -127,17 +127,25 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
       for (const [file, { before, after }] of outcome.changed) io.stdout(unifiedDiff(file, io.cwd, before, after));
       return 0;
     }
-    io.stderr(`healthlint: applied ${outcome.appliedFixes} fix${outcome.appliedFixes === 1 ? '' : 'es'} in ${outcome.changed.size} file${outcome.changed.size === 1 ? '' : 's'}\n`);
-    // Report what is left, from a fresh lint of the changed files.
-    if (outcome.changed.size > 0) {
-      const changedFiles = new Set(outcome.changed.keys());
+    // Fixes that touch the same place as one already taken wait for the next pass, on a fresh lint of the changed
+    // files; as ESLint does, up to ten passes, so one run leaves nothing fixable behind.
+    let applied = outcome.appliedFixes;
+    const everChanged = new Set<string>();
+    let changedFiles = new Set(outcome.changed.keys());
+    for (let pass = 1; changedFiles.size > 0; pass++) {
+      for (const file of changedFiles) everChanged.add(file);
       remaining = remaining.filter((finding) => !changedFiles.has(finding.uri));
       for (const target of targets.filter((candidate) => (filesOfTarget.get(candidate.filePath) ?? []).some((file) => changedFiles.has(file)))) {
         const result = await lintText(target.filePath, await readTextFile(target.filePath), config.settings, target.explicit);
         remaining.push(...result.findings.filter((finding) => changedFiles.has(finding.uri)));
       }
       remaining = uniqueFindings(remaining);
+      if (pass === MAX_FIX_PASSES) break;
+      const next = await applyFixes(remaining, args.fix.unsafe, true);
+      applied += next.appliedFixes;
+      changedFiles = new Set(next.changed.keys());
     }
+    io.stderr(`healthlint: applied ${applied} fix${applied === 1 ? '' : 'es'} in ${everChanged.size} file${everChanged.size === 1 ? '' : 's'}\n`);
   }
   const reported = remaining.filter((finding) => !args.quiet || finding.severity === 'error').sort(compareFindings);
   const color = args.color ?? (args.output === undefined && io.stdoutIsTerminal && !io.env['NO_COLOR'] && io.env['TERM'] !== 'dumb');
@@ -156,6 +164,9 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
   if (internalError) return 2;
   return failingExitCode(reported, args);
 }
+
+/** Passes of `--fix` (ESLint's number): each applies what the previous one left because it touched the same place. */
+const MAX_FIX_PASSES = 10;
 
 function failingExitCode(findings: readonly Finding[], args: CliArguments): number {
   if (args.failOn !== 'never') {
