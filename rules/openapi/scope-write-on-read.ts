@@ -74,7 +74,9 @@ export default defineRule({
         const admin = alternatives.flat().some((scope) => scopeAccess(scope.scope).admin);
         report({
           node: ownSecurity ? first.node : operation.node,
-          message: `${label} only reads, but every security alternative requires write${admin ? '/admin' : ''}-only scopes (${all}): a token granted only these cannot read (write does not imply read), so either the operation is mis-modelled or clients must over-request.`,
+          message: admin
+            ? `${label} only reads, but every security alternative requires write/admin scopes (${all}): every client that reads must hold write or administrative rights, against least privilege, or the operation is mis-modelled.`
+            : `${label} only reads, but every security alternative requires write-only scopes (${all}): a token granted only these cannot read (write does not imply read), so either the operation is mis-modelled or clients must over-request.`,
           ...(ownSecurity ? {} : { related: [{ node: first.node, message: 'the inherited write-only scope' }] }),
         });
         continue;
