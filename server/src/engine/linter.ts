@@ -140,6 +140,10 @@ export async function lintDocument(doc: SourceDocument, settings: LintSettings):
     }
   }
   const findings = resolveFindings(pending, (doc) => specs.currentDocument(doc));
+  const parseError = settings.engineRules.get('parse-error');
+  for (const file of parseError ? specs.files : []) {
+    for (const problem of file.problems ?? []) findings.push(makeFinding(parseError!.meta, parseError!.severity, problem.message, file.uri, problem.range, [], []));
+  }
   settings.schemaMemos?.end(specs.resolvedTargets());
   // Directives are YAML comments; JSON has none (a `#` in a JSON string is text).
   const directivesByUri = new Map(specs.files.map((file) => [file.uri, file.format === 'json' ? [] : parseDirectives(file.text, file.lines)]));

@@ -28,6 +28,14 @@ export interface SourceDocument {
   readonly lines: LineIndex;
   /** Resolves many paths in one pass over the source; results are in request order. */
   locateAll(requests: readonly LocateRequest[]): Located[];
+  /** What is wrong with the text although it could be read (a key written twice); reported as `parse-error`. */
+  readonly problems?: readonly DocumentProblem[];
+}
+
+/** A problem of a document that was parsed anyway. */
+export interface DocumentProblem {
+  readonly message: string;
+  readonly range: SourceRange;
 }
 
 /** A file that could not be parsed, with the place of the first error. */

@@ -1,6 +1,7 @@
 import type { YAMLNode, YamlParserResult } from '@stoplight/yaml';
+import { quotableFieldName } from '../message-safety';
 import { LineIndex, type SourceRange } from '../source-range';
-import type { LocateRequest, Located, ParseResult, SourceDocument } from './source-document';
+import type { DocumentProblem, LocateRequest, Located, ParseResult, SourceDocument } from './source-document';
 
 /** `@stoplight/yaml` node kinds (its `Kind` enum), kept here so the hot locate loop needs no import. */
 export const SCALAR = 0;
@@ -51,6 +52,7 @@ export class YamlSourceDocument implements SourceDocument {
     readonly value: unknown,
     readonly ast: AstNode | undefined,
     readonly shifts: readonly PositionShift[] = [],
+    readonly problems: readonly DocumentProblem[] = [],
   ) {
     this.lines = new LineIndex(text);
   }
@@ -150,7 +152,7 @@ export function parseYamlDocument(uri: string, text: string): ParseResult {
     const message = error instanceof RangeError ? 'nesting too deep to parse' : describeYamlError((error as Error).message);
     return { failure: { message: `Invalid YAML: ${message}`, range: lines.rangeOf(0, Math.min(1, text.length)) } };
   }
-  const firstError = result.diagnostics.find((diagnostic) => diagnostic.severity === 0);
+  const firstError = result.diagnostics.find((diagnostic) => diagnostic.severity === 0 && diagnostic.message !== DUPLICATE_KEY);
   if (firstError) {
     const start = lines.offsetAt(firstError.range.start);
     let end = Math.max(lines.offsetAt(firstError.range.end), start);
@@ -158,11 +160,27 @@ export function parseYamlDocument(uri: string, text: string): ParseResult {
     if (end === start && start < text.length && text[start] !== '\n') end = start + 1;
     return { failure: { message: `Invalid YAML: ${describeYamlError(firstError.message)}`, range: lines.rangeOf(start, end) } };
   }
-  return { document: new YamlSourceDocument(uri, text, result.data, (result.ast as AstNode | undefined) ?? undefined) };
+  // A key written twice is invalid YAML, but the rest of the file is fine: lint it, and report each repeat.
+  const problems = result.diagnostics
+    .filter((diagnostic) => diagnostic.message === DUPLICATE_KEY)
+    .map((diagnostic): DocumentProblem => {
+      const written = String(diagnostic.path?.[diagnostic.path.length - 1] ?? '');
+      // Field names and path templates are quoted; anything else might be data an author typed.
+      const key = quotableFieldName(written) ?? (/^\/[\w/{}.$-]{0,80}$/.test(written) && !/\d{3,}/.test(written) ? written : undefined);
+      const start = lines.offsetAt(diagnostic.range.start);
+      return {
+        message: `Duplicate key${key ? ` '${key}'` : ''}: YAML allows a key once per mapping, and tools disagree on which value wins (healthlint reads the last one, so the first is ignored).`,
+        range: lines.rangeOf(start, Math.max(lines.offsetAt(diagnostic.range.end), start + 1)),
+      };
+    });
+  return { document: new YamlSourceDocument(uri, text, result.data, (result.ast as AstNode | undefined) ?? undefined, [], problems) };
 }
 
-/** Merge keys honoured, duplicate keys tolerated (the last wins). */
-export const YAML_OPTIONS = { mergeKeys: true, ignoreDuplicateKeys: true } as const;
+/** `@stoplight/yaml`'s message for a key repeated in one mapping (with `ignoreDuplicateKeys: false`). */
+const DUPLICATE_KEY = 'duplicate key';
+
+/** Merge keys honoured; duplicate keys reported (see `DUPLICATE_KEY`), the last one wins. */
+export const YAML_OPTIONS = { mergeKeys: true, ignoreDuplicateKeys: false } as const;
 
 /** Parser messages can quote a token, tag or alias name of the file (possible PHI): keep only the description. */
 function describeYamlError(message: string): string {

@@ -20,6 +20,8 @@ import { withValueAt } from './value-path';
  * edits, the shifts are applied to the whole tree once.
  */
 export function reparseYamlAfterEdit(previous: YamlSourceDocument, text: string, change: TextChange): YamlSourceDocument | undefined {
+  // Problems found by a full parse (duplicate keys) are not tracked through edits: parse the whole text again.
+  if (previous.problems.length > 0) return undefined;
   const root = previous.ast;
   const oldText = previous.text;
   if (!root || root.kind !== MAP) return undefined;
