@@ -48,19 +48,26 @@ function isAboutPerson(operation: Operation): boolean {
   return operation.health.fhirType === undefined && singlesOutPerson(operation.parameters);
 }
 
-/** FHIR chains and modifiers ending in a patient's identifier: `patient.identifier`, `subject:Patient.identifier`, `patient:identifier`. */
+/**
+ * FHIR chains through a patient reference ending in one of the patient's identifying search parameters:
+ * `patient.identifier`, `subject:Patient.identifier`, `patient:identifier`, `patient.birthdate`, `subject:Patient.family`.
+ * Returns that last parameter.
+ */
 const PATIENT_CHAIN_SEGMENT = /^(patient|subject|beneficiary|person|relatedperson)$/i;
-function isPatientIdentifierChain(name: string): boolean {
+function patientChainTarget(name: string): string | undefined {
   const segments = name.split(/[.:]/);
-  if (segments.length < 2 || segments[segments.length - 1] !== 'identifier') return false;
-  return segments.slice(0, -1).some((segment) => PATIENT_CHAIN_SEGMENT.test(segment));
+  const last = segments[segments.length - 1] ?? '';
+  if (segments.length < 2 || !FHIR_HIGH_PARAMS.has(last) || last.startsWith('_') || last === 'code') return undefined;
+  return segments.slice(0, -1).some((segment) => PATIENT_CHAIN_SEGMENT.test(segment)) ? last : undefined;
 }
 
 function assess(operation: Operation, parameter: Parameter): UrlLeak | undefined {
   if (parameter.in !== 'query' && parameter.in !== 'path') return undefined;
-  if (parameter.in === 'query' && isPatientIdentifierChain(parameter.name)) {
+  const chained = parameter.in === 'query' ? patientChainTarget(parameter.name) : undefined;
+  if (chained === 'identifier') {
     return { parameter, severity: 'error', what: "a patient's business identifier (MRN, NHS number, insurance number) in a FHIR chained search" };
   }
+  if (chained) return { parameter, severity: 'error', what: `the patient's '${chained}' in a FHIR chained search` };
   const match = parameter.phi;
   if (!match) return undefined;
   if (match.category === 'fhir-search') {
