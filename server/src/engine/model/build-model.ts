@@ -1,4 +1,4 @@
-import { classificationOf, classifyName, declaredClassification, singlesOutPerson, isDicomPhiQueryKey, isFhirPhiResource, isFhirSearchParamCarryingPhi, isPersonScoped, namesPerson, type PhiMatch } from '../phi/phi-classifier';
+import { classificationOf, classifyName, declaredClassification, isDicomPhiQueryKey, isFhirPhiResource, isFhirSearchParamCarryingPhi, isPersonScoped, namesPerson, singlesOutPerson, type PhiMatch } from '../phi/phi-classifier';
 import { childOf, entriesOf, isPlainObject, itemsOf, pathIfBuilt, stringValue, type PlainObject, type SpecNode } from '../spec-node';
 import type { SpecSet } from '../spec-set';
 import {
@@ -19,7 +19,7 @@ import {
   type SecurityScheme,
   type ServerUrl,
 } from './api-model';
-import { addressesOnePatient, ANY_PATH, countsOnPath, evidenceRank, isReferenceDataPath, isCareRecipientPath, isHealthGrade, isPatientPath, type PathContext } from '../phi/health-grade';
+import { addressesOnePatient, ANY_PATH, countsOnPath, evidenceRank, isCareRecipientPath, isHealthGrade, isPatientPath, isReferenceDataPath, type PathContext } from '../phi/health-grade';
 import { healthPathInfo } from './health-paths';
 import { isPublicByDesign } from './public-endpoints';
 import { newSchemaMemos, type PropertyFact, type PropertyFacts, type SchemaMemos, type SchemaMemoSession } from './schema-memos';
@@ -371,7 +371,7 @@ class ModelBuilder {
       }
     }
     const parameters = [...byKey.values()];
-    // Strong PHI terms among the parameters make their set about a person, as a patient path does:
+    // A strong identifying term among the parameters makes their set about a person, as a patient path does:
     // `?lastName=&zip=` is a person's ZIP code (the vocabulary's sibling rule for context terms).
     // A FHIR resource type decides for itself (`/Practitioner?family=&email=` is a clinician's).
     if (!personScoped && fhirType === undefined && singlesOutPerson(parameters)) {
