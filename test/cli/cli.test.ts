@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv-draft-04';
@@ -165,6 +166,22 @@ describe('cli', () => {
     assert.match(result.stderr, /missing.yaml: no such file or folder/);
     assert.match(result.stderr, /not-a-spec.json: not an OpenAPI or Swagger description/);
     assert.match(result.stdout, /server-plaintext-http/);
+  });
+
+  it('skips devices, reads pipes up to the size limit', async function () {
+    if (process.platform === 'win32') this.skip();
+    const dir = project();
+    // `/dev/zero` never ends: reading it would fill memory. A named pipe is read like a file.
+    symlinkSync('/dev/zero', path.join(dir, 'zero.yaml'));
+    const fifo = path.join(dir, 'piped.yaml');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', `cat specs/clinic.yaml > piped.yaml`], { cwd: dir });
+    const written = new Promise((resolve) => writer.on('close', resolve));
+    const result = await cli(dir, '--format', 'json', 'zero.yaml', 'piped.yaml');
+    await written;
+    assert.match(result.stderr, /zero.yaml: skipped, not a regular file/);
+    const findings = (JSON.parse(result.stdout) as { findings: { file: string; ruleId: string }[] }).findings;
+    assert.ok(findings.some((finding) => finding.file === 'piped.yaml' && finding.ruleId === 'server-plaintext-http'));
   });
 
   it('output is deterministic', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, promises as fs, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, promises as fs, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { allRules } from '../../../rules/index';
 import { ConfigError, findConfigFile, loadConfigFile, resolveConfig, type ResolvedConfig } from '../engine/config';
@@ -89,11 +89,22 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     const display = path.relative(io.cwd, target.filePath) || target.filePath;
     try {
       const stat = await fs.stat(target.filePath);
-      if (stat.size > maxBytes) {
-        io.stderr(`healthlint: ${display}: skipped, larger than ${Math.round(maxBytes / 1048576)} MB (raise maxFileSizeMB in .healthlint.yaml)\n`);
+      const tooLarge = `skipped, larger than ${Math.round(maxBytes / 1048576)} MB (raise maxFileSizeMB in .healthlint.yaml)`;
+      // A device never ends (`/dev/urandom`); a pipe (`healthlint <(generate-spec)`) is read, up to the size limit.
+      if (!stat.isFile() && !stat.isFIFO()) {
+        io.stderr(`healthlint: ${display}: skipped, not a regular file\n`);
         continue;
       }
-      const text = await readTextFile(target.filePath, io.readFile);
+      if (stat.size > maxBytes) {
+        io.stderr(`healthlint: ${display}: ${tooLarge}\n`);
+        continue;
+      }
+      const piped = stat.isFIFO() ? await readAtMost(target.filePath, maxBytes) : undefined;
+      if (piped === null) {
+        io.stderr(`healthlint: ${display}: ${tooLarge}\n`);
+        continue;
+      }
+      const text = await readTextFile(target.filePath, piped ? async () => piped : io.readFile);
       if (looksBinary(text)) {
         if (target.explicit) io.stderr(`healthlint: ${display}: skipped, binary file\n`);
         continue;
@@ -163,6 +174,18 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
 
   if (internalError) return 2;
   return failingExitCode(reported, args);
+}
+
+/** A pipe's bytes, or null once they pass `maxBytes` (the rest is not read). */
+async function readAtMost(filePath: string, maxBytes: number): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of createReadStream(filePath)) {
+    total += (chunk as Buffer).length;
+    if (total > maxBytes) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
 }
 
 /** Passes of `--fix` (ESLint's number): each applies what the previous one left because it touched the same place. */

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, promises as fs, read } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, promises as fs, read, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseCliArguments } from './arguments';
 
@@ -62,7 +62,9 @@ function prefetch(filePath: string, budget: number): { readonly bytes: number; r
   let fd: number;
   let size: number;
   try {
-    // Non-blocking: opening a named pipe for reading would otherwise wait for a writer (regular files ignore it).
+    // Only regular files are opened here: opening and closing a named pipe would end its writer's stream (the
+    // CLI reads pipes itself), and a device is never read. Non-blocking, in case it became a pipe since.
+    if (!statSync(filePath).isFile()) return undefined;
     fd = openSync(filePath, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     return { bytes: 0, outcome: Promise.resolve({ error }) };
