@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ExecuteCommandRequest, HoverRequest } from 'vscode-languageserver-protocol/node';
+import { DidChangeWatchedFilesNotification, DidOpenTextDocumentNotification, ExecuteCommandRequest, FileChangeType, HoverRequest } from 'vscode-languageserver-protocol/node';
 import { TestClient } from '../harness/lsp-client';
 
 const SPEC = `openapi: 3.0.3
@@ -129,6 +129,51 @@ describe('language server over stdio', function () {
     await client.edit(paramsUri, [{ range: { start: { line: 0, character: 13 }, end: { line: 0, character: 18 } }, newText: 'http' }]);
     const after = await client.diagnostics(paramsUri, (list) => list.some((d) => d.code === 'server-plaintext-http'));
     assert.deepEqual(after.filter((d) => d.code === 'server-plaintext-http').map((d) => d.range.start), [{ line: 0, character: 12 }]);
+  });
+
+  it('ignores a file: URI that names no local path, reads no device behind a $ref, and keeps serving', async () => {
+    // `file://otherhost/...` cannot be a local path (Node throws on it): the document is skipped, not a crash.
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: 'file://otherhost/share/api.yaml', languageId: 'yaml', version: 1, text: SPEC },
+    });
+    // A device never ends and `/dev/stdin` is the server's own input: neither is read.
+    const device = path.join(dir, 'device-ref.yaml');
+    const deviceText = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    $ref: '/dev/zero'\n";
+    writeFileSync(device, deviceText);
+    const deviceUri = await client.open(device, deviceText);
+    const unresolved = await client.diagnostics(deviceUri, (list) => list.length > 0);
+    assert.deepEqual(unresolved.map((d) => [d.code, d.message]), [['ref-unresolved', "Cannot resolve $ref '/dev/zero': not a regular file"]]);
+    const uri = await openClinic('clinic-after-bad-uri.yaml');
+    assert.ok((await client.diagnostics(uri, (list) => list.length > 0)).some((d) => d.code === 'server-plaintext-http'));
+  });
+
+  it('a file shared by two open specs gets each diagnostic once', async () => {
+    mkdirSync(path.join(dir, 'common'), { recursive: true });
+    const common = path.join(dir, 'common', 'servers.yaml');
+    writeFileSync(common, "Prod: {url: 'http://common.example.org'}\n");
+    const rootText = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers:\n  - $ref: 'common/servers.yaml#/Prod'\npaths: {}\n";
+    for (const name of ['first-root.yaml', 'second-root.yaml']) {
+      writeFileSync(path.join(dir, name), rootText);
+      await client.open(path.join(dir, name), rootText);
+    }
+    const commonUri = pathToFileURL(common).toString();
+    const diagnostics = await client.diagnostics(commonUri, (list) => list.length > 0);
+    assert.deepEqual(diagnostics.map((d) => [d.code, d.range.start]), [['server-plaintext-http', { line: 0, character: 12 }]]);
+  });
+
+  it('creating a missing referenced file re-lints the spec that refers to it', async () => {
+    const root = path.join(dir, 'refers-to-missing.yaml');
+    const rootText = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers:\n  - $ref: 'later/servers.yaml#/Prod'\npaths: {}\n";
+    writeFileSync(root, rootText);
+    const rootUri = await client.open(root, rootText);
+    assert.deepEqual((await client.diagnostics(rootUri, (list) => list.length > 0)).map((d) => d.code), ['ref-unresolved']);
+    const later = path.join(dir, 'later', 'servers.yaml');
+    mkdirSync(path.dirname(later), { recursive: true });
+    writeFileSync(later, "Prod: {url: 'http://later.example.org'}\n");
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(later).toString(), type: FileChangeType.Created }] });
+    assert.deepEqual(await client.diagnostics(rootUri, (list) => list.length === 0), []);
+    const inLater = await client.diagnostics(pathToFileURL(later).toString(), (list) => list.length > 0);
+    assert.deepEqual(inLater.map((d) => d.code), ['server-plaintext-http']);
   });
 
   it('reports a finding in the referenced file where the node is written', async () => {

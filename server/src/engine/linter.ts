@@ -49,6 +49,8 @@ export interface LintFileResult {
   readonly ruleFailures: readonly RuleFailure[];
   /** Every file of the spec (root first), so an editor can re-lint the root when a referenced file changes. */
   readonly files: readonly string[];
+  /** Referenced files that could not be read or parsed: an editor re-lints the root when one is created or mended. */
+  readonly unreadFiles?: readonly string[];
 }
 
 interface PendingReport {
@@ -149,7 +151,8 @@ export async function lintDocument(doc: SourceDocument, settings: LintSettings):
   const directivesByUri = new Map(specs.files.map((file) => [file.uri, file.format === 'json' ? [] : parseDirectives(file.text, file.lines)]));
   // Two roots sharing a schema file would report its nodes twice: one finding per rule, place and message.
   const kept = uniqueFindings(findings.filter((finding) => !isSuppressed(finding, directivesByUri.get(finding.uri) ?? [])));
-  return { uri: doc.uri, status: 'spec', findings: kept.sort(compareFindings), ruleFailures, files: specs.files.map((file) => file.uri) };
+  const unreadFiles = specs.unreadFiles();
+  return { uri: doc.uri, status: 'spec', findings: kept.sort(compareFindings), ruleFailures, files: specs.files.map((file) => file.uri), ...(unreadFiles.length > 0 ? { unreadFiles } : {}) };
 }
 
 function makeFinding(meta: RuleMeta, severity: Severity, message: string, uri: string, range: SourceRange, fixes: Fix[], related: RelatedLocation[]): Finding {

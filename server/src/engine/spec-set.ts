@@ -18,8 +18,8 @@ export interface RefProblem {
 export interface SpecLoadOptions {
   /** Follow `http(s)://` references. Off by default: linting never touches the network unless configured. */
   readonly allowRemoteRefs?: boolean;
-  /** Reads a local file; lets the language server supply unsaved editor text. */
-  readonly readText?: (filePath: string) => Promise<string>;
+  /** The unsaved text of a file open in an editor (the language server's), or undefined to read it from disk. */
+  readonly readText?: (filePath: string) => string | undefined | Promise<string | undefined>;
   readonly maxFileBytes?: number;
   /** Parses through a cache of the previous parses (the language server's), instead of from scratch. */
   readonly documents?: DocumentCache;
@@ -88,6 +88,11 @@ export class SpecSet {
     private readonly documents: ReadonlyMap<string, SourceDocument>,
     private readonly loadFailures: ReadonlyMap<string, string>,
   ) {}
+
+  /** Files the spec refers to that could not be read or parsed: creating or mending one changes the spec. */
+  unreadFiles(): string[] {
+    return [...this.loadFailures.keys()];
+  }
 
   rootNode(): SpecNode {
     return { doc: this.root, path: [], value: this.root.value };
@@ -269,8 +274,12 @@ export async function loadSpecSet(root: SourceDocument, options: SpecLoadOptions
       const filePath = normaliseLoaderUrl(file.url);
       if (/^[\\/]{2}/.test(filePath)) throw new RefTargetRejected('a network path is never opened');
       try {
-        if (readText) return await readText(filePath);
+        const open = readText ? await readText(filePath) : undefined;
+        if (open !== undefined) return open;
         const stat = await fs.stat(filePath);
+        // A device never ends (`$ref: /dev/zero`) and a pipe may never be written (`/dev/stdin` is the language
+        // server's own input): only regular files are read.
+        if (!stat.isFile()) throw new Error('not a regular file');
         if (stat.size > maxBytes) throw new Error(`file is larger than ${Math.round(maxBytes / 1048576)} MB`);
         const text = await readTextFile(filePath);
         if (looksBinary(text)) throw new Error('binary file');

@@ -63,7 +63,7 @@ function isHealthlintDiagnostic(diagnostic: Diagnostic): diagnostic is Healthlin
  * Code actions for the diagnostics in a request: each fix of the finding (unsafe ones say so), a suppression
  * comment above the line for YAML, and the rule's documentation, as vscode-eslint offers them.
  */
-export function codeActionsFor(uri: string, lines: readonly string[], isYaml: boolean, diagnostics: readonly Diagnostic[]): CodeAction[] {
+export function codeActionsFor(uri: string, lines: readonly string[], isYaml: boolean, diagnostics: readonly Diagnostic[], eol = '\n'): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics.filter(isHealthlintDiagnostic) as HealthlintDiagnostic[]) {
     const { ruleId, docsUrl, fixes } = diagnostic.data as DiagnosticData;
@@ -78,7 +78,7 @@ export function codeActionsFor(uri: string, lines: readonly string[], isYaml: bo
       const indent = /^\s*/.exec(lines[line] ?? '')?.[0] ?? '';
       const disable = CodeAction.create(
         `Disable ${ruleId} for this line`,
-        { changes: { [uri]: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}# healthlint-disable-next-line ${ruleId} -- reason\n` }] } },
+        { changes: { [uri]: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}# healthlint-disable-next-line ${ruleId} -- reason${eol}` }] } },
         CodeActionKind.QuickFix,
       );
       disable.diagnostics = [diagnostic];

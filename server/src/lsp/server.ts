@@ -67,6 +67,8 @@ export function startServer(connection: Connection): void {
   const timers = new Map<string, NodeJS.Timeout>();
   /** root document uri → (file uri → diagnostics found while linting that root). */
   const resultsByRoot = new Map<string, Map<string, Diagnostic[]>>();
+  /** root document uri → the files its last lint read or tried to read (a missing or broken `$ref` target). */
+  const filesByRoot = new Map<string, Set<string>>();
   const reportedRuleFailures = new Set<string>();
   /** The last parse of each linted file: a keystroke re-parses only what it changed. */
   const parsedDocuments = new DocumentCache();
@@ -81,37 +83,70 @@ export function startServer(connection: Connection): void {
   let workspaceFolders: string[] = [];
 
   const log = (message: string) => connection.console.log(`healthlint: ${message}`);
+  /** The file path of a `file:` URI, or undefined for one Node cannot map (`file://otherhost/...`, an encoded `/`). */
+  const filePathOf = (uri: string): string | undefined => {
+    if (!uri.startsWith('file:')) return undefined;
+    try {
+      return fileURLToPath(uri);
+    } catch {
+      return undefined;
+    }
+  };
 
   function configFor(filePath: string): ResolvedConfig {
-    const found = configPath ?? findConfigFile(path.dirname(filePath), existsSync);
+    return configIn(path.dirname(filePath));
+  }
+
+  /** The config that applies in a folder: the client's `configPath`, else the nearest config file upwards. */
+  function configIn(folder: string): ResolvedConfig {
+    const found = configPath ?? findConfigFile(folder, existsSync);
     const key = found ?? '<default>';
     let config = configs.get(key);
     if (!config) {
       try {
-        config = found ? loadConfigFile(found, allRules) : resolveConfig({}, allRules, path.dirname(filePath));
+        config = found ? loadConfigFile(found, allRules) : resolveConfig({}, allRules, folder);
       } catch (error) {
         // A broken config must not silence the editor: report it once and lint with the defaults.
         if (error instanceof ConfigError) void connection.window.showWarningMessage(`healthlint: ${error.message}; using the recommended rules.`);
-        config = resolveConfig({}, allRules, path.dirname(filePath));
+        config = resolveConfig({}, allRules, folder);
       }
       configs.set(key, config);
     }
     return config;
   }
 
+  /**
+   * A file's diagnostics over all open roots. A file shared by two open specs (or a spec that is itself `$ref`ed) is
+   * linted with each: one diagnostic per rule, place and message, as the CLI reports it.
+   */
+  function diagnosticsOf(uri: string): Diagnostic[] {
+    const seen = new Set<string>();
+    return [...resultsByRoot.values()]
+      .flatMap((byFile) => byFile.get(uri) ?? [])
+      .filter((diagnostic) => {
+        const { start, end } = diagnostic.range;
+        const key = `${String(diagnostic.code)}\u0000${start.line}:${start.character}-${end.line}:${end.character}\u0000${diagnostic.message}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+  }
+
   function publish(fileUris: Iterable<string>): void {
     for (const uri of new Set(fileUris)) {
-      const diagnostics = [...resultsByRoot.values()].flatMap((byFile) => byFile.get(uri) ?? []);
+      const diagnostics = diagnosticsOf(uri);
       // The version lets a client (and the latency benchmark) tell which edit the diagnostics belong to.
       const version = documents.get(uri)?.version;
       void connection.sendDiagnostics({ uri, diagnostics, ...(version !== undefined ? { version } : {}) });
     }
   }
 
-  function setResults(rootUri: string, byFile: Map<string, Diagnostic[]> | undefined): void {
+  function setResults(rootUri: string, byFile: Map<string, Diagnostic[]> | undefined, result?: LintFileResult): void {
     const before = resultsByRoot.get(rootUri);
     if (byFile) resultsByRoot.set(rootUri, byFile);
     else resultsByRoot.delete(rootUri);
+    if (result) filesByRoot.set(rootUri, new Set([...result.files, ...(result.unreadFiles ?? [])].map(fileUri)));
+    else filesByRoot.delete(rootUri);
     publish([...(before?.keys() ?? []), ...(byFile?.keys() ?? []), rootUri]);
   }
 
@@ -123,12 +158,12 @@ export function startServer(connection: Connection): void {
 
   async function lint(uri: string): Promise<void> {
     const document = documents.get(uri);
-    if (!document || !uri.startsWith('file:')) return;
+    const filePath = filePathOf(uri);
+    if (!document || filePath === undefined) return;
     const version = document.version;
-    const filePath = fileURLToPath(uri);
     const config = configFor(filePath);
     // Referenced files are read from the editor when open there, so unsaved edits count.
-    const readText = async (referenced: string) => documents.get(fileUri(referenced))?.getText() ?? (await readTextFile(referenced));
+    const readText = (referenced: string) => documents.get(fileUri(referenced))?.getText();
     const text = document.getText();
     const maxBytes = config.settings.load?.maxFileBytes ?? 100 * 1024 * 1024;
     if (text.length > maxBytes) {
@@ -146,7 +181,7 @@ export function startServer(connection: Connection): void {
         log(`rule ${failure.ruleId} failed (reported once): ${failure.message}`);
       }
       if (result.status !== 'spec' && result.findings.length === 0) return setResults(uri, undefined);
-      setResults(uri, diagnosticsByFile(uri, result));
+      setResults(uri, diagnosticsByFile(uri, result), result);
     } catch (error) {
       // Whatever a file contains, the server keeps serving the others; the log names the file, not its content.
       log(`linting ${path.basename(filePath)} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -159,14 +194,22 @@ export function startServer(connection: Connection): void {
       uri,
       setTimeout(() => {
         timers.delete(uri);
-        void lint(uri);
+        // Nothing a file contains may stop the server: a failure outside lint's own guard is logged, not thrown.
+        lint(uri).catch((error: unknown) => log(`linting failed: ${error instanceof Error ? error.message : String(error)}`));
       }, LINT_DELAY_MS),
     );
   }
 
-  /** Open roots whose last lint read `fileUriChanged`, so editing a shared schema re-lints the specs using it. */
+  /**
+   * Open roots whose last lint read `fileUriChanged`, or tried to and failed (missing, broken): editing a shared schema,
+   * or creating or mending a referenced file, re-lints the specs using it.
+   */
   function dependentRoots(fileUriChanged: string): string[] {
-    return [...resultsByRoot].filter(([root, byFile]) => root !== fileUriChanged && byFile.has(fileUriChanged)).map(([root]) => root);
+    const roots = new Set<string>();
+    for (const [root, byFile] of resultsByRoot) if (byFile.has(fileUriChanged)) roots.add(root);
+    for (const [root, files] of filesByRoot) if (files.has(fileUriChanged)) roots.add(root);
+    roots.delete(fileUriChanged);
+    return [...roots];
   }
 
   connection.onInitialize((params) => {
@@ -174,7 +217,7 @@ export function startServer(connection: Connection): void {
     const options = (params.initializationOptions ?? {}) as { configPath?: unknown; run?: unknown };
     if (typeof options.configPath === 'string' && options.configPath !== '') configPath = options.configPath;
     lintOnType = options.run !== 'onSave';
-    workspaceFolders = (params.workspaceFolders ?? []).map((folder) => folder.uri).concat(params.rootUri && !params.workspaceFolders?.length ? [params.rootUri] : []).filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));
+    workspaceFolders = (params.workspaceFolders ?? []).map((folder) => folder.uri).concat(params.rootUri && !params.workspaceFolders?.length ? [params.rootUri] : []).flatMap((uri) => filePathOf(uri) ?? []);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -206,10 +249,11 @@ export function startServer(connection: Connection): void {
   });
   documents.onDidClose((event) => {
     clearTimeout(timers.get(event.document.uri));
-    if (event.document.uri.startsWith('file:')) {
-      parsedDocuments.forget(fileURLToPath(event.document.uri));
-      walkCache.forget(fileURLToPath(event.document.uri));
-      schemaMemos.delete(fileURLToPath(event.document.uri));
+    const closedPath = filePathOf(event.document.uri);
+    if (closedPath !== undefined) {
+      parsedDocuments.forget(closedPath);
+      walkCache.forget(closedPath);
+      schemaMemos.delete(closedPath);
     }
     setResults(event.document.uri, undefined);
     // Roots that used the closed file's unsaved text now read it from disk.
@@ -217,7 +261,9 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onDidChangeWatchedFiles((params) => {
-    const configChanged = params.changes.some((change) => CONFIG_FILE_NAMES.includes(path.basename(change.uri)));
+    const configChanged = params.changes.some(
+      (change) => CONFIG_FILE_NAMES.includes(path.basename(change.uri)) || (configPath !== undefined && filePathOf(change.uri) === path.resolve(configPath)),
+    );
     if (configChanged) {
       configs.clear();
       for (const document of documents.all()) schedule(document.uri);
@@ -237,13 +283,17 @@ export function startServer(connection: Connection): void {
     }
     const isYaml = !/\.json$/i.test(params.textDocument.uri) && !document.getText().trimStart().startsWith('{');
     // Clients that do not send `data` back get it from the published diagnostic with the same rule and range.
-    const published = [...resultsByRoot.values()].flatMap((byFile) => byFile.get(params.textDocument.uri) ?? []);
+    const published = diagnosticsOf(params.textDocument.uri);
     const sameRange = (a: Diagnostic, b: Diagnostic) =>
       a.range.start.line === b.range.start.line && a.range.start.character === b.range.start.character && a.range.end.line === b.range.end.line && a.range.end.character === b.range.end.character;
     const withData = params.context.diagnostics.map((diagnostic) =>
       diagnostic.data !== undefined ? diagnostic : (published.find((candidate) => candidate.code === diagnostic.code && sameRange(candidate, diagnostic)) ?? diagnostic),
     );
-    return codeActionsFor(params.textDocument.uri, document.getText().split(/\r?\n/), isYaml, withData);
+    const text = document.getText();
+    const firstBreak = text.indexOf('\n');
+    // The suppression comment is a new line: it ends like the document's own lines.
+    const eol = firstBreak > 0 && text.charCodeAt(firstBreak - 1) === 0x0d ? '\r\n' : '\n';
+    return codeActionsFor(params.textDocument.uri, text.split(/\r?\n/), isYaml, withData, eol);
   });
 
   connection.onHover((params): Hover | null => {
@@ -252,7 +302,7 @@ export function startServer(connection: Connection): void {
       const { start, end } = diagnostic.range;
       return (line > start.line || (line === start.line && character >= start.character)) && (line < end.line || (line === end.line && character <= end.character));
     };
-    const here = [...resultsByRoot.values()].flatMap((byFile) => byFile.get(params.textDocument.uri) ?? []).filter(contains);
+    const here = diagnosticsOf(params.textDocument.uri).filter(contains);
     if (here.length === 0) return null;
     return { contents: { kind: MarkupKind.Markdown, value: here.map(hoverText).join('\n\n---\n\n') } };
   });
@@ -264,7 +314,7 @@ export function startServer(connection: Connection): void {
     let linted = 0;
     try {
       for (const folder of workspaceFolders) {
-        const config = configFor(path.join(folder, '.'));
+        const config = configIn(folder);
         const { targets } = await collectTargets([folder], config.ignore, config.baseDir);
         for (const [index, target] of targets.entries()) {
           if (progress.token.isCancellationRequested) return linted;
@@ -276,7 +326,7 @@ export function startServer(connection: Connection): void {
             const text = await readTextFile(target.filePath);
             const result = await lintText(target.filePath, text, configFor(target.filePath).settings);
             if (result.status === 'not-spec') continue;
-            setResults(uri, diagnosticsByFile(uri, result));
+            setResults(uri, diagnosticsByFile(uri, result), result);
             linted++;
           } catch (error) {
             log(`linting ${path.basename(target.filePath)} failed: ${error instanceof Error ? error.message : String(error)}`);
