@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { resolveConfig } from '../../server/src/engine/config';
@@ -29,6 +29,35 @@ describe('engine: hostile and odd input', () => {
     assert.deepEqual(result.findings.map((finding) => finding.ruleId), ['parse-error']);
     assert.match(result.findings[0]!.message, /alias bomb/);
     assert.ok(Date.now() - started < 5000);
+  });
+
+  it('refuses alias bombs whose anchors carry a tag or a non-ASCII name', async () => {
+    for (const [label, anchor] of [['tagged', (name: string) => `!!seq &${name}`], ['non-ASCII', (name: string) => `&ä${name}`]] as const) {
+      const alias = (name: string) => (label === 'non-ASCII' ? `*ä${name}` : `*${name}`);
+      const lines = ['openapi: 3.0.3', `x-a: ${anchor('a')} [lol, lol, lol, lol, lol, lol, lol, lol, lol]`];
+      let previous = 'a';
+      for (const name of 'bcdefghi') {
+        lines.push(`x-${name}: ${anchor(name)} [${Array(9).fill(alias(previous)).join(', ')}]`);
+        previous = name;
+      }
+      const started = Date.now();
+      const result = await lintText(path.join(work, `bomb-${label}.yaml`), lines.join('\n') + '\n', settings);
+      assert.deepEqual(result.findings.map((finding) => finding.ruleId), ['parse-error'], label);
+      assert.match(result.findings[0]!.message, /alias bomb/);
+      assert.ok(Date.now() - started < 5000, `${label}: took ${Date.now() - started} ms`);
+    }
+  });
+
+  it('follows external $refs from folders whose names need escaping in URLs (space, #, %, umlaut, brackets)', async () => {
+    const source = path.join(__dirname, '..', '..', '..', 'examples', 'vitalink-wearables');
+    const original = await lintText(path.join(source, 'openapi.yaml'), readFileSync(path.join(source, 'openapi.yaml'), 'utf8'), settings);
+    for (const name of ['with space', 'we#ird', 'pct%41', 'ünï', 'br[ack]et']) {
+      const copy = path.join(work, name);
+      cpSync(source, copy, { recursive: true });
+      const result = await lintText(path.join(copy, 'openapi.yaml'), readFileSync(path.join(copy, 'openapi.yaml'), 'utf8'), settings);
+      assert.deepEqual(result.findings.filter((finding) => finding.ruleId === 'ref-unresolved'), [], name);
+      assert.equal(result.findings.length, original.findings.length, name);
+    }
   });
 
   it('never parses a walked file that cannot be a spec', async () => {

@@ -70,8 +70,33 @@ function localFilePath(url: string): string {
 
 function normaliseLoaderUrl(url: string): string {
   const withoutHash = url.replace(/#.*$/, '');
-  return /^file:/i.test(withoutHash) ? localFilePath(withoutHash) : withoutHash;
+  if (/^file:/i.test(withoutHash)) return localFilePath(withoutHash);
+  return isRemote(withoutHash) ? withoutHash : loaderPathToFilePath(withoutHash);
 }
+
+/**
+ * The loader percent-encodes local paths as URLs (`/my api/` → `/my%20api/`, `#` → `%23`): decoded back, as its own
+ * `toFileSystemPath` does, or a spec in a folder with a space or an umlaut loses every external `$ref`. Reserved
+ * characters first and `%25` last, so a file really named `%3F.yaml` (encoded `%253F`) is decoded once.
+ */
+function loaderPathToFilePath(encoded: string): string {
+  let decoded = encoded.replace(/%(?![0-9A-Fa-f]{2})/g, '%25');
+  for (const [escape, character] of RESERVED_ESCAPES) decoded = decoded.replace(escape, character);
+  try {
+    return decodeURI(decoded);
+  } catch {
+    return encoded;
+  }
+}
+
+const RESERVED_ESCAPES: readonly [RegExp, string][] = [
+  [/%23/gi, '#'],
+  [/%24/gi, '$'],
+  [/%26/gi, '&'],
+  [/%2C/gi, ','],
+  [/%3F/gi, '?'],
+  [/%40/gi, '@'],
+];
 
 /**
  * The files of one multi-file spec and `$ref` navigation across them. Every node keeps the file

@@ -200,9 +200,10 @@ const EXPANSION_LIMIT = 2_000_000;
  */
 function aliasExpansionTooLarge(text: string): boolean {
   // Only texts with both an anchor and an alias in value position are checked (Markdown's `**bold**` in
-  // descriptions is neither), so ordinary specs are not parsed twice.
-  const anchor = /(?::|-|[[{,])[ \t]*&[A-Za-z0-9_.-]+[ \t]*(?:$|[\s,\]}#])/m;
-  const alias = /(?::|-|[[{,])[ \t]*\*[A-Za-z0-9_.-]+[ \t]*(?:$|[,\]}#])/m;
+  // descriptions is neither), so ordinary specs are not parsed twice. A tag may come first (`!!seq &a`), and
+  // anchor names are any characters but spaces and flow indicators (`&ä0`).
+  const anchor = /(?::|-|[[{,])[ \t]*(?:![^\s]*[ \t]+)?&[^\s,[\]{}]+[ \t]*(?:$|[\s,\]}#])/m;
+  const alias = /(?::|-|[[{,])[ \t]*(?:![^\s]*[ \t]+)?\*[^\s,[\]{}]+[ \t]*(?:$|[,\]}#])/m;
   if (!anchor.test(text) || !alias.test(text)) return false;
   let ast: AstNode | undefined;
   try {
