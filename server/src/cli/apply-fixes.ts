@@ -1,12 +1,13 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Finding, TextEdit } from '../engine/finding';
-import { readTextFile } from '../engine/documents/read-text';
 
 export interface FixOutcome {
   /** Files changed (or that would change, in a dry run), with their new text. */
   readonly changed: ReadonlyMap<string, { readonly before: string; readonly after: string }>;
   readonly appliedFixes: number;
+  /** Files with fixes that were left alone because they are not UTF-8: writing them back would change other bytes. */
+  readonly notUtf8: readonly string[];
 }
 
 /**
@@ -22,9 +23,18 @@ export async function applyFixes(findings: readonly Finding[], allowUnsafe: bool
     byFile.set(uri, [...(byFile.get(uri) ?? []), [...fix.edits]]);
   }
   const changed = new Map<string, { before: string; after: string }>();
+  const notUtf8: string[] = [];
   let appliedFixes = 0;
   for (const [file, fixes] of byFile) {
-    const before = await readTextFile(file);
+    const bytes = await fs.readFile(file);
+    const raw = bytes.toString('utf8');
+    if (!Buffer.from(raw, 'utf8').equals(bytes)) {
+      notUtf8.push(file);
+      continue;
+    }
+    // Ranges count from after a byte-order mark (as editors and the parsers do); the mark is written back.
+    const mark = raw.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
+    const before = raw.slice(mark.length);
     const taken: TextEdit[] = [];
     for (const edits of fixes) {
       const overlaps = edits.some((edit) =>
@@ -45,9 +55,9 @@ export async function applyFixes(findings: readonly Finding[], allowUnsafe: bool
     }
     if (after === before) continue;
     changed.set(file, { before, after });
-    if (write) await fs.writeFile(file, after);
+    if (write) await fs.writeFile(file, mark + after);
   }
-  return { changed, appliedFixes };
+  return { changed, appliedFixes, notUtf8 };
 }
 
 /** A minimal unified diff (whole changed hunks, 2 lines of context) for --fix-dry-run. */

@@ -123,8 +123,11 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // Only the file system's own errors (ENOENT, EACCES, EISDIR...) are "cannot read"; anything else is ours.
-      if (code && /^E[A-Z]+$/.test(code) && (error as NodeJS.ErrnoException).syscall) io.stderr(`healthlint: ${display}: cannot read file (${code})\n`);
-      else {
+      if (code && /^E[A-Z]+$/.test(code) && (error as NodeJS.ErrnoException).syscall) {
+        io.stderr(`healthlint: ${display}: cannot read file (${code})\n`);
+        // A file named on the command line that cannot be read fails the run, as a missing one does: CI must not pass unlinted.
+        if (target.explicit) internalError = true;
+      } else {
         io.stderr(`healthlint: internal error on ${display}: ${(error as Error).message}\n`);
         internalError = true;
       }
@@ -134,9 +137,12 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
   let remaining = uniqueFindings(findings);
   if (args.fix) {
     const outcome = await applyFixes(remaining, args.fix.unsafe, !args.fix.dryRun);
+    for (const file of outcome.notUtf8) {
+      io.stderr(`healthlint: ${path.relative(io.cwd, file) || file}: not fixed: the file is not UTF-8, and writing it back would change its other characters\n`);
+    }
     if (args.fix.dryRun) {
       for (const [file, { before, after }] of outcome.changed) io.stdout(unifiedDiff(file, io.cwd, before, after));
-      return 0;
+      return internalError ? 2 : 0;
     }
     // Fixes that touch the same place as one already taken wait for the next pass, on a fresh lint of the changed
     // files; as ESLint does, up to ten passes, so one run leaves nothing fixable behind.

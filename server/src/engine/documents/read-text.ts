@@ -6,5 +6,15 @@ import { promises as fs } from 'node:fs';
  * must flatten: measurable on a 13 MB spec.
  */
 export async function readTextFile(filePath: string, readBytes: (filePath: string) => Promise<Buffer> = (file) => fs.readFile(file)): Promise<string> {
-  return (await readBytes(filePath)).toString('utf8');
+  return decodeText(await readBytes(filePath));
+}
+
+/**
+ * UTF-8, or UTF-16 when the bytes start with its byte-order mark (Windows editors save YAML that way; YAML 1.2
+ * allows it). The mark stays at the start of the text, as a UTF-8 one does; the parsers skip it.
+ */
+export function decodeText(bytes: Buffer): string {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.toString('utf16le');
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes).swap16().toString('utf16le');
+  return bytes.toString('utf8');
 }
