@@ -184,6 +184,23 @@ describe('cli', () => {
     assert.ok(findings.some((finding) => finding.file === 'piped.yaml' && finding.ruleId === 'server-plaintext-http'));
   });
 
+  it('--fix keeps a byte-order mark and its offsets, leaves a file that is not UTF-8 alone, and lints UTF-16', async () => {
+    const dir = project();
+    const spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers:\n  - url: http://api.example.org\npaths: {}\n";
+    writeFileSync(path.join(dir, 'bom.yaml'), '\ufeff' + spec);
+    // Latin-1 bytes (0xfc is 'ü'): decoding and re-encoding as UTF-8 would replace it.
+    const latin1 = Buffer.concat([Buffer.from('openapi: 3.0.3\ninfo: {title: Gr'), Buffer.from([0xfc]), Buffer.from("n, version: '1'}\nservers:\n  - url: http://api.example.org\npaths: {}\n")]);
+    writeFileSync(path.join(dir, 'latin1.yaml'), latin1);
+    writeFileSync(path.join(dir, 'utf16.yaml'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(spec, 'utf16le')]));
+    const fixed = await cli(dir, '--fix-unsafe', '--format', 'json', 'bom.yaml', 'latin1.yaml');
+    assert.equal(readFileSync(path.join(dir, 'bom.yaml'), 'utf8'), '\ufeff' + spec.replace('http://', 'https://'));
+    assert.ok(readFileSync(path.join(dir, 'latin1.yaml')).equals(latin1));
+    assert.match(fixed.stderr, /latin1.yaml: not fixed: the file is not UTF-8/);
+    const utf16 = await cli(dir, '--format', 'json', 'utf16.yaml');
+    const findings = (JSON.parse(utf16.stdout) as { findings: { ruleId: string; line: number; column: number }[] }).findings;
+    assert.deepEqual(findings.map((finding) => [finding.ruleId, finding.line, finding.column]), [['server-plaintext-http', 4, 10]]);
+  });
+
   it('output is deterministic', async () => {
     const dir = project();
     const first = await cli(dir, '--format', 'json');
