@@ -36,6 +36,13 @@ describe('suppression comments', () => {
     assert.equal(await plaintextFindings('other.yaml', yaml('# healthlint-disable-file phi-in-example -- synthetic data')), 1);
   });
 
+  it('finds no directive inside YAML text: a block scalar or a quoted string that mentions one', async () => {
+    const inBlock = "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\n  description: |\n    To silence a rule, write # healthlint-disable-file\n    at the top.\nservers: [{url: 'http://api.example-clinic.org'}]\npaths: {}\n";
+    assert.equal(await plaintextFindings('block.yaml', inBlock), 1);
+    const quoted = "openapi: 3.0.3\ninfo: {title: 'see # healthlint-disable-file', version: '1'}\nservers: [{url: 'http://api.example-clinic.org'}]\npaths: {}\n";
+    assert.equal(await plaintextFindings('quoted.yaml', quoted), 1);
+  });
+
   it('finds no directive in JSON, which has no comments: a "#" inside a string is text', async () => {
     const json = JSON.stringify({
       openapi: '3.0.3',

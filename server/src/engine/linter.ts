@@ -148,7 +148,9 @@ export async function lintDocument(doc: SourceDocument, settings: LintSettings):
   }
   settings.schemaMemos?.end(specs.resolvedTargets());
   // Directives are YAML comments; JSON has none (a `#` in a JSON string is text).
-  const directivesByUri = new Map(specs.files.map((file) => [file.uri, file.format === 'json' ? [] : parseDirectives(file.text, file.lines)]));
+  const directivesByUri = new Map(
+    specs.files.map((file) => [file.uri, file.format === 'json' ? [] : parseDirectives(file.text, file.lines, (offset) => file.isInScalar?.(offset) ?? false)]),
+  );
   // Two roots sharing a schema file would report its nodes twice: one finding per rule, place and message.
   const kept = uniqueFindings(findings.filter((finding) => !isSuppressed(finding, directivesByUri.get(finding.uri) ?? [])));
   const unreadFiles = specs.unreadFiles();

@@ -17,10 +17,13 @@ interface Directive {
 
 const DIRECTIVE = /#\s*healthlint-disable(-next-line|-line|-file)\b([^\n]*)/g;
 
-export function parseDirectives(text: string, lines: LineIndex): Directive[] {
+/** `inScalar`: whether an offset is inside a scalar's text, where `# healthlint-disable` is prose, not a comment. */
+export function parseDirectives(text: string, lines: LineIndex, inScalar: (offset: number) => boolean = () => false): Directive[] {
   if (!text.includes('healthlint-disable')) return [];
   const directives: Directive[] = [];
   for (const match of text.matchAll(DIRECTIVE)) {
+    // A comment starts a line or follows a space; inside a block scalar or a quoted string it is text.
+    if ((match.index > 0 && !/\s/.test(text[match.index - 1]!)) || inScalar(match.index)) continue;
     const [, variant, rest = ''] = match;
     const [ruleText = '', reason] = rest.split(/\s--\s?/, 2);
     const ruleIds = ruleText.split(/[\s,]+/).filter(Boolean);

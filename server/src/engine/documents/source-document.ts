@@ -28,6 +28,8 @@ export interface SourceDocument {
   readonly lines: LineIndex;
   /** Resolves many paths in one pass over the source; results are in request order. */
   locateAll(requests: readonly LocateRequest[]): Located[];
+  /** Whether `offset` lies inside a scalar's text (YAML), where a `#` starts no comment. */
+  isInScalar?(offset: number): boolean;
   /** What is wrong with the text although it could be read (a key written twice); reported as `parse-error`. */
   readonly problems?: readonly DocumentProblem[];
 }

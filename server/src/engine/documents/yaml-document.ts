@@ -66,6 +66,27 @@ export class YamlSourceDocument implements SourceDocument {
     return shiftedPosition(node.endPosition, node.epoch ?? 0, this.shifts);
   }
 
+  /** Whether `offset` lies inside a scalar (a block scalar's text, a quoted string): a `#` there is not a comment. */
+  isInScalar(offset: number): boolean {
+    let node: AstNode | null | undefined = this.ast;
+    for (let depth = 0; node && depth < 10_000; depth++) {
+      if (offset < this.startOf(node) || offset >= this.endOf(node)) return false;
+      if (node.kind === SCALAR) return true;
+      let next: AstNode | null | undefined;
+      if (node.kind === MAP) {
+        for (const mapping of node.mappings ?? []) {
+          if (offset < this.startOf(mapping) || offset >= this.endOf(mapping)) continue;
+          next = mapping.key && offset >= this.startOf(mapping.key) && offset < this.endOf(mapping.key) ? mapping.key : mapping.value;
+          break;
+        }
+      } else if (node.kind === SEQ) {
+        next = (node.items ?? []).find((item) => item && offset >= this.startOf(item) && offset < this.endOf(item));
+      }
+      node = next;
+    }
+    return false;
+  }
+
   locateAll(requests: readonly LocateRequest[]): Located[] {
     return requests.map((request) => this.locate(request));
   }
@@ -152,10 +173,16 @@ export function parseYamlDocument(uri: string, text: string): ParseResult {
     const message = error instanceof RangeError ? 'nesting too deep to parse' : describeYamlError((error as Error).message);
     return { failure: { message: `Invalid YAML: ${message}`, range: lines.rangeOf(0, Math.min(1, text.length)) } };
   }
-  const firstError = result.diagnostics.find((diagnostic) => diagnostic.severity === 0 && diagnostic.message !== DUPLICATE_KEY);
+  const errors = result.diagnostics.filter((diagnostic) => diagnostic.severity === 0 && diagnostic.message !== DUPLICATE_KEY);
+  // "Expected a single document" comes first, at 1:1, whenever the parser gave up early (a stray `- item`, an `@`):
+  // the error that says where and why comes after it.
+  const firstError = errors.find((diagnostic) => !SINGLE_DOCUMENT.test(diagnostic.message)) ?? errors[0];
   if (firstError) {
-    const start = lines.offsetAt(firstError.range.start);
-    let end = Math.max(lines.offsetAt(firstError.range.end), start);
+    let start = lines.offsetAt(firstError.range.start);
+    // A real second document: point at its `---`.
+    const separator = start === 0 && SINGLE_DOCUMENT.test(firstError.message) ? /\n(---|\.\.\.)(?=[ \t]|\r?\n|$)/.exec(text) : null;
+    if (separator && text.slice(0, separator.index).trim() !== '') start = separator.index + 1;
+    let end = separator ? start + 3 : Math.max(lines.offsetAt(firstError.range.end), start);
     // An empty range is invisible in editors and SARIF viewers: cover the character at the error.
     if (end === start && start < text.length && text[start] !== '\n') end = start + 1;
     return { failure: { message: `Invalid YAML: ${describeYamlError(firstError.message)}`, range: lines.rangeOf(start, end) } };
@@ -175,6 +202,8 @@ export function parseYamlDocument(uri: string, text: string): ParseResult {
     });
   return { document: new YamlSourceDocument(uri, text, result.data, (result.ast as AstNode | undefined) ?? undefined, [], problems) };
 }
+
+const SINGLE_DOCUMENT = /expected a single document/;
 
 /** `@stoplight/yaml`'s message for a key repeated in one mapping (with `ignoreDuplicateKeys: false`). */
 const DUPLICATE_KEY = 'duplicate key';
