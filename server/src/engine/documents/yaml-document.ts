@@ -188,7 +188,7 @@ export function parseYamlDocument(uri: string, text: string): ParseResult {
     return { failure: { message: `Invalid YAML: ${describeYamlError(firstError.message)}`, range: lines.rangeOf(start, end) } };
   }
   // A key written twice is invalid YAML, but the rest of the file is fine: lint it, and report each repeat.
-  const problems = result.diagnostics
+  const problems: DocumentProblem[] = result.diagnostics
     .filter((diagnostic) => diagnostic.message === DUPLICATE_KEY)
     .map((diagnostic): DocumentProblem => {
       const written = String(diagnostic.path?.[diagnostic.path.length - 1] ?? '');
@@ -200,6 +200,21 @@ export function parseYamlDocument(uri: string, text: string): ParseResult {
         range: lines.rangeOf(start, Math.max(lines.offsetAt(diagnostic.range.end), start + 1)),
       };
     });
+  // A tab in indentation is forbidden by YAML; this parser reads on with a guessed structure (a server's `url` may land
+  // at the root): say so once per line, since findings below it may be missing or misplaced.
+  const tabLines = new Set<number>();
+  for (const diagnostic of result.diagnostics) {
+    if (diagnostic.severity === 0 || !/tabs/i.test(diagnostic.message) || tabLines.has(diagnostic.range.start.line)) continue;
+    const start = lines.offsetAt(diagnostic.range.start);
+    const lineStart = lines.offsetAt({ line: diagnostic.range.start.line, character: 0 });
+    if (text.slice(lineStart, start).trim() !== '' || !/^[ ]*\t/.test(text.slice(lineStart))) continue;
+    tabLines.add(diagnostic.range.start.line);
+    const indentEnd = lineStart + /^[ \t]*/.exec(text.slice(lineStart))![0].length;
+    problems.push({
+      message: 'Tab in indentation: YAML forbids it, and parsers disagree on where this line belongs (findings below it may be missing or misplaced); indent with spaces.',
+      range: lines.rangeOf(lineStart, Math.max(indentEnd, lineStart + 1)),
+    });
+  }
   return { document: new YamlSourceDocument(uri, text, result.data, (result.ast as AstNode | undefined) ?? undefined, [], problems) };
 }
 
