@@ -83,7 +83,8 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
   if (!FAIL_ON.includes(failOn)) throw new UsageError(`Unknown --fail-on level '${values['fail-on']}'; use one of: ${FAIL_ON.join(', ')}`);
   let maxWarnings: number | undefined;
   if (values['max-warnings'] !== undefined) {
-    maxWarnings = Number(values['max-warnings']);
+    // `Number('')` and `Number(' ')` are 0: an empty value is a mistake, not "no warnings allowed".
+    maxWarnings = /^\s*\d+\s*$/.test(values['max-warnings']) ? Number(values['max-warnings']) : NaN;
     if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError(`--max-warnings needs a whole number >= 0, got '${values['max-warnings']}'`);
   }
   const color = values['no-color'] ? false : values.color ? true : undefined;

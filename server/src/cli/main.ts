@@ -110,7 +110,9 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
         continue;
       }
       const result = await lintText(target.filePath, text, config.settings, target.explicit);
-      if (result.status === 'not-spec' && target.explicit) io.stderr(`healthlint: ${display}: not an OpenAPI or Swagger description (no 'openapi'/'swagger' root key), skipped\n`);
+      if (result.status === 'not-spec' && target.explicit) {
+        io.stderr(`healthlint: ${display}: ${result.notSpecReason ? `skipped, ${result.notSpecReason}` : "not an OpenAPI or Swagger description (no 'openapi'/'swagger' root key), skipped"}\n`);
+      }
       for (const failure of result.ruleFailures) {
         io.stderr(`healthlint: internal error in rule ${failure.ruleId} on ${display}: ${failure.message}\n`);
         internalError = true;
@@ -170,7 +172,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
   if (args.output) {
     try {
       // Synchronously: the run is over, and a thread-pool round trip for a large report costs more than the write.
-      mkdirSync(path.dirname(path.resolve(io.cwd, args.output)), { recursive: true });
+      makeFolders(path.dirname(path.resolve(io.cwd, args.output)));
       writeFileSync(path.resolve(io.cwd, args.output), text);
     } catch (error) {
       io.stderr(`healthlint: cannot write ${args.output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
@@ -180,6 +182,17 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
 
   if (internalError) return 2;
   return failingExitCode(reported, args);
+}
+
+/**
+ * `mkdir -p`, one level at a time: Node 20's `mkdirSync(..., { recursive: true })` spins forever under `/proc`
+ * (`-o /proc/x/report.json`) instead of failing.
+ */
+function makeFolders(folder: string): void {
+  if (existsSync(folder)) return;
+  const parent = path.dirname(folder);
+  if (parent !== folder) makeFolders(parent);
+  mkdirSync(folder);
 }
 
 /** A pipe's bytes, or null once they pass `maxBytes` (the rest is not read). */

@@ -49,6 +49,8 @@ export interface LintFileResult {
   readonly ruleFailures: readonly RuleFailure[];
   /** Every file of the spec (root first), so an editor can re-lint the root when a referenced file changes. */
   readonly files: readonly string[];
+  /** Why a file with an `openapi`/`swagger` key is still not linted (an unsupported version). */
+  readonly notSpecReason?: string;
   /** Referenced files that could not be read or parsed: an editor re-lints the root when one is created or mended. */
   readonly unreadFiles?: readonly string[];
 }
@@ -80,7 +82,13 @@ export async function lintText(uri: string, text: string, settings: LintSettings
 
 /** Lints a parsed document: loads its `$ref`ed files, builds the model once, runs every active rule on it. */
 export async function lintDocument(doc: SourceDocument, settings: LintSettings): Promise<LintFileResult> {
-  if (!isOpenApiRoot(doc.value)) return { uri: doc.uri, status: 'not-spec', findings: [], ruleFailures: [], files: [doc.uri] };
+  if (!isOpenApiRoot(doc.value)) {
+    const root = isPlainObject(doc.value) ? doc.value : {};
+    const version = root['openapi'] ?? root['swagger'];
+    // `openapi: 4.0.0` or `swagger: 1.2`: a description, but of a version no rule here is written for.
+    const notSpecReason = version !== undefined && (typeof version === 'string' || typeof version === 'number') ? `its version ${String(version).slice(0, 20)} is not one healthlint reads (Swagger 2.0, OpenAPI 3.0 and 3.1)` : undefined;
+    return { uri: doc.uri, status: 'not-spec', findings: [], ruleFailures: [], files: [doc.uri], ...(notSpecReason ? { notSpecReason } : {}) };
+  }
   const specs = await loadSpecSet(doc, settings.load);
   const model = buildApiModel(specs, settings.publicEndpoints ? { publicEndpoints: settings.publicEndpoints } : {}, settings.schemaMemos?.begin(specs.files));
   const ruleFailures: RuleFailure[] = [];

@@ -78,8 +78,10 @@ export async function collectTargets(inputs: readonly string[], configIgnore: re
     let stat;
     try {
       stat = await fs.stat(full);
-    } catch {
-      problems.push({ filePath: input, reason: 'no such file or folder' });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const reason = code === 'ENOENT' || code === undefined ? 'no such file or folder' : code === 'ELOOP' ? 'symbolic link loop' : `cannot read (${code})`;
+      problems.push({ filePath: input, reason });
       continue;
     }
     if (stat.isDirectory()) {
