@@ -80,6 +80,9 @@ class JsonSyntaxChecker {
     if (end >= this.text.length && this.text.charCodeAt(this.text.length - 1) !== QUOTE) this.fail('Unterminated string');
     const raw = this.text.slice(this.pos, end);
     if (/[\u0000-\u001f]/.test(raw)) this.fail('Control character in a string', this.pos + raw.search(/[\u0000-\u001f]/));
+    // JSON allows only these escapes: `\q` or a short `\u12` is an error at its backslash.
+    const badEscape = /\\(?:[^"\\/bfnrtu]|u(?![0-9A-Fa-f]{4}))/.exec(raw.replace(/\\\\/g, '  '));
+    if (badEscape) this.fail('Invalid escape in a string', this.pos + badEscape.index);
     this.pos = end;
   }
 

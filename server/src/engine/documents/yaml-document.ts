@@ -170,7 +170,8 @@ export function parseYamlDocument(uri: string, text: string): ParseResult {
   try {
     result = yamlLibrary().parseWithPointers(text, YAML_OPTIONS);
   } catch (error) {
-    const message = error instanceof RangeError ? 'nesting too deep to parse' : describeYamlError((error as Error).message);
+    // The parser's own failures (a RangeError for depth, a TypeError on `!!binary`) are not YAML messages for users.
+    const message = error instanceof RangeError ? 'nesting too deep to parse' : error instanceof TypeError ? 'a construct the parser cannot read (a !!binary or other unusual tag?)' : describeYamlError((error as Error).message);
     return { failure: { message: `Invalid YAML: ${message}`, range: lines.rangeOf(0, Math.min(1, text.length)) } };
   }
   const errors = result.diagnostics.filter((diagnostic) => diagnostic.severity === 0 && diagnostic.message !== DUPLICATE_KEY);
