@@ -70,6 +70,13 @@ describe('engine: ranges', () => {
       const aliased = parse('/t/alias.yaml', 'base: &b {url: http://a.example}\nservers:\n  - *b\n');
       assert.equal(locate(aliased, ['servers', 0, 'url']).text, 'http://a.example');
     });
+    it('an alias itself covers its `*name`', () => {
+      const aliased = parse('/t/alias-value.yaml', 'servers:
+  - url: &u http://a.example
+  - url: *u
+');
+      assert.deepEqual(locate(aliased, ['servers', 1, 'url']), { text: '*u', at: '3:10', end: '3:12', exact: true });
+    });
   });
 
   describe('nodes reached through a cross-file $ref', () => {

@@ -117,7 +117,9 @@ export class YamlSourceDocument implements SourceDocument {
 
   private rangeOfNode(node: AstNode | undefined): SourceRange {
     if (!node) return this.lines.rangeOf(0, 0);
-    const start = this.startOf(node);
+    let start = this.startOf(node);
+    // The parser starts an alias after its `*`: the whole `*name` is what the author wrote there.
+    if (node.kind === ANCHOR_REF && start > 0 && this.text.charCodeAt(start - 1) === 0x2a) start--;
     return this.lines.rangeOf(start, Math.max(this.endOf(node), start));
   }
 }
