@@ -71,10 +71,7 @@ describe('engine: ranges', () => {
       assert.equal(locate(aliased, ['servers', 0, 'url']).text, 'http://a.example');
     });
     it('an alias itself covers its `*name`', () => {
-      const aliased = parse('/t/alias-value.yaml', 'servers:
-  - url: &u http://a.example
-  - url: *u
-');
+      const aliased = parse('/t/alias-value.yaml', 'servers:\n  - url: &u http://a.example\n  - url: *u\n');
       assert.deepEqual(locate(aliased, ['servers', 1, 'url']), { text: '*u', at: '3:10', end: '3:12', exact: true });
     });
   });
