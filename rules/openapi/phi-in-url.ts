@@ -152,8 +152,12 @@ export default defineRule({
       const label = `${first.method.toUpperCase()} ${first.path}`;
       const more = operations.length > 1 ? ` (and ${operations.length - 1} more operation${operations.length > 2 ? 's' : ''})` : '';
       const fhirType = operations.find((operation) => operation.health.fhirType)?.health.fhirType;
-      const advice =
-        parameter.in === 'query' && fhirType
+      const searchPath = `${first.path.replace(/\/+$/, '')}/_search`;
+      const paths = childOf(model.root, 'paths')?.value;
+      const searchExists = parameter.in === 'query' && isPlainObject(paths) && searchPath in paths;
+      const advice = searchExists
+        ? ` POST ${searchPath} exists: have clients use it for searches with PHI, and drop '${parameter.name}' from the GET (or mark the GET deprecated).`
+        : parameter.in === 'query' && fhirType
           ? ` Offer and document POST ${fhirType === '*' ? '' : '/' + fhirType}/_search with a form-encoded body instead, so search criteria travel in the body.`
           : parameter.in === 'query'
             ? ' Move it into a POST request body (a search resource) or a header.'
