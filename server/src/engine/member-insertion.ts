@@ -11,11 +11,12 @@ export interface MemberInsertion {
   readonly text: string;
 }
 
-/** Leading spaces of the line an offset is on, and whether only spaces precede the offset there. */
-function lineIndent(text: string, offset: number): { indent: number; startsLine: boolean } {
+/** Leading whitespace of the line an offset is on (its length and text), and whether only whitespace precedes the offset there. */
+function lineIndent(text: string, offset: number): { indent: number; whitespace: string; startsLine: boolean } {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const before = text.slice(lineStart, offset);
-  return { indent: before.length - before.trimStart().length, startsLine: before.trim() === '' };
+  const indent = before.length - before.trimStart().length;
+  return { indent, whitespace: before.slice(0, indent), startsLine: before.trim() === '' };
 }
 
 const PLAIN_YAML_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
@@ -53,7 +54,7 @@ function yamlSequenceItem(item: unknown, pad: string, step: string): string[] {
 
 /** Re-indents `JSON.stringify(value, null, step)` so that nested lines start at `pad`. */
 function jsonMember(key: string, value: unknown, pad: string, step: string): string {
-  return `${JSON.stringify(key)}: ${JSON.stringify(value, null, step.length).replace(/\n/g, '\n' + pad)}`;
+  return `${JSON.stringify(key)}: ${JSON.stringify(value, null, step).replace(/\n/g, '\n' + pad)}`;
 }
 
 /**
@@ -69,10 +70,12 @@ export function memberInsertion(doc: SourceDocument, objectPath: JsonPath, lastM
     { path: objectPath, part: 'key' },
   ]);
   if (!object?.exact || !lastKey?.exact || !lastValue?.exact) return undefined;
-  const { indent, startsLine } = lineIndent(text, lastKey.range.startOffset);
-  const pad = ' '.repeat(indent);
+  const { indent, whitespace, startsLine } = lineIndent(text, lastKey.range.startOffset);
+  // JSON indented with tabs keeps its tabs (YAML allows none).
+  const tabs = doc.format === 'json' && whitespace.includes('\t');
+  const pad = tabs ? whitespace : ' '.repeat(indent);
   const outer = objectKey?.exact ? lineIndent(text, objectKey.range.startOffset).indent : 0;
-  const step = ' '.repeat(indent > outer ? indent - outer : 2);
+  const step = (tabs ? '\t' : ' ').repeat(indent > outer ? indent - outer : tabs ? 1 : 2);
   const opensFlow = text[object.range.startOffset] === '{';
   if (doc.format === 'json' || opensFlow) {
     // JSON, or a YAML flow mapping: one more member after the last one, on its own line when the members are.
