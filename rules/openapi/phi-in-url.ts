@@ -1,5 +1,5 @@
 import type { ApiModel, Operation, Parameter } from '../../server/src/engine/model/api-model';
-import { isPersonScoped, nameTokens, singlesOutPerson, type PhiMatch } from '../../server/src/engine/phi/phi-classifier';
+import { ID_TOKENS, isPersonScoped, nameTokens, singlesOutPerson, type PhiMatch } from '../../server/src/engine/phi/phi-classifier';
 import { defineRule, type FixSpec } from '../../server/src/engine/rule';
 import { childOf, isPlainObject, nodeKey } from '../../server/src/engine/spec-node';
 
@@ -18,8 +18,6 @@ interface UrlLeak {
   readonly what: string;
 }
 
-const ID_SUFFIX = new Set(['id', 'ids', 'uuid', 'guid', 'uid', 'uids']);
-
 /**
  * An opaque identifier: a key to a record, not a leak by itself. Context terms used as ids (`patientId`, `encounterId`,
  * `memberId`) and ids of a PHI thing (`immunization_id`, `insuranceUuid`); not government numbers, MRNs or
@@ -32,7 +30,7 @@ function isOpaqueIdentifier(name: string, match: PhiMatch): boolean {
   // A DICOM UID addresses a study, series or instance, as DICOMweb and WADO-URI require in the URL: a record key.
   if (match.category === 'imaging' && (last === 'uid' || last === 'uids')) return true;
   if (match.strength === 'context' && /id$/i.test(match.term)) return true;
-  if (!ID_SUFFIX.has(last)) return false;
+  if (!ID_TOKENS.has(last)) return false;
   // The id suffix lies outside the matched term: `immunization_id`, not `fallId` or `medicaidId`.
   const term = nameTokens(match.term);
   return term[term.length - 1] !== last && (match.strength === 'context' || match.category !== 'health-record-id');

@@ -229,7 +229,8 @@ function qualifiedByPerson(tokens: readonly string[], term: string): boolean {
   return tokens.every((token) => token === joined || PERSON_SCOPE_TOKENS.has(token) || NAME_QUALIFIERS.has(token));
 }
 
-const ID_TOKENS = new Set(['id', 'ids', 'uuid', 'guid', 'uid', 'uids']);
+/** Last tokens that make a name an identifier of a record (`immunization_id`, `studyUid`). */
+export const ID_TOKENS: ReadonlySet<string> = new Set(['id', 'ids', 'uuid', 'guid', 'uid', 'uids']);
 /** Categories that identify a person (not clinical data, which says nothing about whose `title` or `name` sits next to it). */
 const IDENTIFYING_CATEGORIES = new Set(['direct-identifier', 'government-id', 'health-record-id', 'biometric', 'insurance-financial']);
 
