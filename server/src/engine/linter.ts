@@ -4,7 +4,7 @@ import { compareFindings, uniqueFindings, type Finding, type Fix, type RelatedLo
 import { buildApiModel } from './model/build-model';
 import type { SchemaMemoCache } from './model/schema-memos';
 import { docsUrlOf, type OpenApiRule, type RuleMeta, type RuleReport } from './rule';
-import type { SourceRange } from './source-range';
+import { lineBreakOf, type SourceRange } from './source-range';
 import { isPlainObject, type SpecNode } from './spec-node';
 import { loadSpecSet, type SpecLoadOptions } from './spec-set';
 import { memberInsertion, type MemberInsertion } from './member-insertion';
@@ -175,9 +175,7 @@ function defaultPart(node: SpecNode): NodePart {
 
 /** Fixes are written with `\n`; a file with Windows line endings (its first line break is `\r\n`) gets those instead. */
 function inLineEndingsOf(doc: SourceDocument, text: string): string {
-  if (!text.includes('\n')) return text;
-  const firstBreak = doc.text.indexOf('\n');
-  return firstBreak > 0 && doc.text.charCodeAt(firstBreak - 1) === 0x0d ? text.replace(/\r?\n/g, '\r\n') : text;
+  return text.includes('\n') && lineBreakOf(doc.text) === '\r\n' ? text.replace(/\r?\n/g, '\r\n') : text;
 }
 
 /** The first place inside `range` where the source spells `within` verbatim, else `range` (see `RuleReport.within`). */

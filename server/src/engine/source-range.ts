@@ -135,3 +135,9 @@ export class LineStartsRecorder {
     return this.list.slice(0, this.count);
   }
 }
+
+/** The line break a text uses, judged by its first one: `\r\n` (Windows) or `\n`. New lines written into it use the same. */
+export function lineBreakOf(text: string): '\r\n' | '\n' {
+  const firstBreak = text.indexOf('\n');
+  return firstBreak > 0 && text.charCodeAt(firstBreak - 1) === 0x0d ? '\r\n' : '\n';
+}

@@ -23,6 +23,7 @@ import { collectTargets } from '../workspace/file-walker';
 import { docsSection, ruleDocs } from '../rule-docs';
 import { codeActionsFor, fileUri, FIX_ALL_KIND, fixAllAction, SHOW_RULE_DOCS_COMMAND, toDiagnostic, type DiagnosticData } from './finding-to-lsp';
 import { readTextFile } from '../engine/documents/read-text';
+import { lineBreakOf } from '../engine/source-range';
 
 /** A finding explained where it is: the message, how to fix it (from the rule's page), the quick fixes on offer. */
 function hoverText(diagnostic: Diagnostic): string {
@@ -290,10 +291,8 @@ export function startServer(connection: Connection): void {
       diagnostic.data !== undefined ? diagnostic : (published.find((candidate) => candidate.code === diagnostic.code && sameRange(candidate, diagnostic)) ?? diagnostic),
     );
     const text = document.getText();
-    const firstBreak = text.indexOf('\n');
     // The suppression comment is a new line: it ends like the document's own lines.
-    const eol = firstBreak > 0 && text.charCodeAt(firstBreak - 1) === 0x0d ? '\r\n' : '\n';
-    return codeActionsFor(params.textDocument.uri, text.split(/\r?\n/), isYaml, withData, eol);
+    return codeActionsFor(params.textDocument.uri, text.split(/\r?\n/), isYaml, withData, lineBreakOf(text));
   });
 
   connection.onHover((params): Hover | null => {
