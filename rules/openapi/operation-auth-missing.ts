@@ -38,9 +38,10 @@ function requireSchemeFixes(model: ApiModel): (operation: Operation) => FixSpec 
   const title = existing ? `Require the '${schemeName}' security scheme` : "Require a bearer token (adds 'bearerAuth' to components.securitySchemes)";
   // `security: []` opting out of a root requirement gets that requirement back, with its scopes: requiring a bare
   // scheme instead would leave an OAuth requirement without scopes.
+  // Its `{}` alternatives stay behind: they would make authentication optional again.
   const root = childOf(model.root, 'security');
-  const rootRequirement = root && Array.isArray(root.value) && root.value.some((item) => isPlainObject(item) && Object.keys(item).length > 0) ? root.value : undefined;
-  const rootRequirementText = rootRequirement ? JSON.stringify(rootRequirement).replace(/":/g, '": ').replace(/","/g, '", "') : undefined;
+  const rootAlternatives = Array.isArray(root?.value) ? root.value.filter((item) => isPlainObject(item) && Object.keys(item).length > 0) : [];
+  const rootRequirementText = rootAlternatives.length > 0 ? JSON.stringify(rootAlternatives).replace(/":/g, '": ').replace(/","/g, '", "') : undefined;
   return (operation) => {
     const own = childOf(operation.node, 'security');
     if (own && rootRequirementText) {
@@ -50,6 +51,11 @@ function requireSchemeFixes(model: ApiModel): (operation: Operation) => FixSpec 
     const requireIt: EditSpec = own ? { node: own, part: 'value', newText: requirementText } : { addMember: { object: operation.node, key: 'security', value: requirement } };
     return { title, safety: 'unsafe', edits: [requireIt, ...declaration] };
   };
+}
+
+/** The schemes some operation's security requires. */
+function requiredSchemes(model: ApiModel): Set<string> {
+  return new Set(model.operations.flatMap((operation) => operation.security.alternatives.flatMap((alternative) => alternative.schemes.map((scheme) => scheme.schemeName))));
 }
 
 /** Operations anyone can call: no `security` in force, or `security: []`. */
@@ -66,6 +72,7 @@ export default defineRule({
   },
   check({ model, report }) {
     let requireSchemeFix: ((operation: Operation) => FixSpec | undefined) | undefined;
+    let required: Set<string> | undefined;
     for (const operation of model.operations) {
       const security = operation.security;
       // An `{}` alternative is optional auth, which `operation-auth-optional` reports; here only "no requirement at all".
@@ -84,7 +91,10 @@ export default defineRule({
         continue;
       }
       const why = security.source === 'operation' ? "'security: []' removes every requirement" : 'no security requirement applies (none at the root, none on the operation)';
-      const unused = security.source === 'none' && model.securitySchemes.size > 0 ? ` The spec declares ${[...model.securitySchemes.keys()].map((name) => `'${name}'`).join(', ')} but never requires ${model.securitySchemes.size === 1 ? 'it' : 'them'}.` : '';
+      // Schemes no operation requires: the author declared authentication and forgot to apply it.
+      const requiredAnywhere = (required ??= requiredSchemes(model));
+      const neverRequired = [...model.securitySchemes.keys()].filter((name) => !requiredAnywhere.has(name));
+      const unused = security.source === 'none' && neverRequired.length > 0 ? ` The spec declares ${neverRequired.map((name) => `'${name}'`).join(', ')} but never requires ${neverRequired.length === 1 ? 'it' : 'them'}.` : '';
       const fix = (requireSchemeFix ??= requireSchemeFixes(model))(operation);
       report({
         node: operation.node,

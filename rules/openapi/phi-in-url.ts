@@ -30,6 +30,9 @@ function isOpaqueIdentifier(name: string, match: PhiMatch): boolean {
   // A DICOM UID addresses a study, series or instance, as DICOMweb and WADO-URI require in the URL: a record key.
   if (match.category === 'imaging' && (last === 'uid' || last === 'uids')) return true;
   if (match.strength === 'context' && /id$/i.test(match.term)) return true;
+  // A claim is a transaction, not a person's coverage: its id keys a record, as FHIR's `Claim/{id}` does. Ids of the
+  // coverage itself (`medicaidId`, `insuranceId`, on the member's card) identify the person and stay reported.
+  if (match.category === 'insurance-financial' && ID_TOKENS.has(last) && nameTokens(match.term)[0] === 'claim') return true;
   if (!ID_TOKENS.has(last)) return false;
   // The id suffix lies outside the matched term: `immunization_id`, not `fallId` or `medicaidId`.
   const term = nameTokens(match.term);
@@ -156,7 +159,7 @@ export default defineRule({
       const advice = searchExists
         ? ` POST ${searchPath} exists: have clients use it for searches with PHI, and drop '${parameter.name}' from the GET (or mark the GET deprecated).`
         : parameter.in === 'query' && fhirType
-          ? ` Offer and document POST ${fhirType === '*' ? '' : '/' + fhirType}/_search with a form-encoded body instead, so search criteria travel in the body.`
+          ? ` Offer and document POST ${searchPath} with a form-encoded body instead, so search criteria travel in the body.`
           : parameter.in === 'query'
             ? ' Move it into a POST request body (a search resource) or a header.'
             : ' Use an opaque, random identifier in the path and keep the real identifier in the body or a header.';

@@ -146,7 +146,7 @@ export function isConvincingPhi(operation: Operation, fields: readonly PhiField[
 export function convincingPhiReason(operation: Operation, fields: readonly PhiField[], parameters: readonly Parameter[] = []): string | undefined {
   // The model calls any `/instances` path DICOMweb (GitHub's `/alerts/{n}/instances` too): require a DICOM word as well.
   const health = operation.health;
-  const dicomOnly = health.dicomweb && !health.fhirType && !/(^|\/)(studies|series|dicom[-_]?web|dicom|wado|rs)(\/|$)/i.test(operation.path);
+  const dicomOnly = health.dicomweb && !health.dicomMedia && !health.fhirType && !/(^|\/)(studies|series|dicom[-_]?web|dicom|wado|rs)(\/|$)/i.test(operation.path);
   if (operation.declaredPhi === 'phi') return 'operation is marked as PHI';
   if (health.carriesPhi && !dicomOnly) return health.description ?? 'health path';
   const parameter = parameters.find((candidate) => isHealthGrade(candidate.phi));

@@ -107,6 +107,8 @@ export interface HealthPathInfo {
   readonly fhirType?: string;
   readonly fhirOperation?: string;
   readonly dicomweb?: boolean;
+  /** DICOM found by the media types the operation exchanges, not by its path. */
+  readonly dicomMedia?: boolean;
   /** True when the path by itself names patient data (FHIR PHI resource or operation, DICOMweb). */
   readonly carriesPhi: boolean;
   readonly description?: string;

@@ -103,6 +103,9 @@ interface PathFacts {
 
 const pathFactsMemo = new Map<string, PathFacts>();
 
+const DICOM_MEDIA_TYPE = /^(application\/dicom\b|multipart\/related\b.*application\/dicom)/i;
+const DICOM_MEDIA_HEALTH: HealthPathInfo = { dicomweb: true, dicomMedia: true, carriesPhi: true, description: 'DICOM media type (DICOM objects carry patient demographics)' };
+
 function pathFacts(path: string): PathFacts {
   let facts = pathFactsMemo.get(path);
   if (!facts) {
@@ -285,10 +288,11 @@ class ModelBuilder {
 
   private operation(path: string, method: HttpMethod, pathItem: SpecNode, node: SpecNode, rootSecurity: SpecNode | undefined): Operation {
     const facts = pathFacts(path);
-    const health = facts.health;
-    const parameters = this.parameters(path, pathItem, node, health.fhirType);
+    const parameters = this.parameters(path, pathItem, node, facts.health.fhirType);
     const requestSchemas = this.requestSchemas(node, parameters);
     const responses = this.responses(node);
+    // DICOM media types make a path DICOMweb whatever its name (a bare `/studies` is also a clinical trial's).
+    const health = facts.health.carriesPhi || !this.exchangesDicom(node, responses) ? facts.health : DICOM_MEDIA_HEALTH;
     const declaredPhi = declaredClassification(node.value);
     let evidence: OperationPhi | undefined;
     const computeEvidence = (): OperationPhi => {
@@ -348,7 +352,8 @@ class ModelBuilder {
       health,
       ...(declaredPhi ? { declaredPhi } : {}),
       phiEvidence: () => (evidence ??= computeEvidence()),
-      isPublicByDesign: isPublicByDesign(path, node.value, this.options.publicEndpoints),
+      // A CORS preflight (`OPTIONS`) is sent by browsers without credentials, so it cannot require them.
+      isPublicByDesign: method === 'options' || isPublicByDesign(path, node.value, this.options.publicEndpoints),
       credentialParameters: parameters.filter((parameter) => parameter.in !== 'path' && parameter.in !== 'body' && CREDENTIAL_PARAMETER.test(parameter.name)),
     };
   }
@@ -396,6 +401,19 @@ class ModelBuilder {
     }
     if (location === 'body' || location === 'formData') return undefined;
     return classifyName(name, personScoped);
+  }
+
+  /** Whether the operation sends or returns DICOM (`application/dicom`, `application/dicom+json`, multipart of DICOM). */
+  private exchangesDicom(operation: SpecNode, responses: readonly ResponseInfo[]): boolean {
+    const value = operation.value as PlainObject;
+    const mediaTypes: unknown[] = [];
+    for (const key of ['produces', 'consumes']) if (Array.isArray(value[key])) mediaTypes.push(...(value[key] as unknown[]));
+    const body = this.version === '2.0' ? undefined : this.specs.deref(childOf(operation, 'requestBody'))?.value;
+    for (const owner of [body, ...responses.map((response) => response.node.value)]) {
+      const content = isPlainObject(owner) ? owner['content'] : undefined;
+      if (isPlainObject(content)) mediaTypes.push(...Object.keys(content));
+    }
+    return mediaTypes.some((type) => typeof type === 'string' && DICOM_MEDIA_TYPE.test(type));
   }
 
   private requestSchemas(operation: SpecNode, parameters: readonly Parameter[]): SpecNode[] {

@@ -37,9 +37,13 @@ export function healthPathInfo(path: string): HealthPathInfo {
       return { fhirType: type, carriesPhi: phi, ...(phi ? { description: `path names the FHIR ${type} resource` } : {}) };
     }
   }
-  // `studies` is DICOMweb's own root; bare `series`/`instances` segments are too common elsewhere (GitHub's
-  // code-scanning `/instances`) unless the path also names DICOM.
-  const dicomContext = /(^|\/)studies(\/|$)/i.test(clean) || /dicom|wado|dcm4chee|(^|\/)rs(\/|$)/i.test(clean);
+  // Bare `studies`, `series` and `instances` segments are too common elsewhere (clinical trials' `/studies/{id}`,
+  // GitHub's code-scanning `/instances`): the path must also name DICOM, or have DICOMweb's shape below `studies`
+  // (a UID parameter, or `series`, `instances`, `metadata`, `rendered`, `bulkdata` under a study).
+  const dicomContext =
+    /dicom|wado|dcm4chee|(^|\/)rs(\/|$)/i.test(clean) ||
+    /(^|\/)studies\/\{[^}]*uid[^}]*\}/i.test(clean) ||
+    /(^|\/)studies\/\{[^}]+\}\/(series|instances|metadata|rendered|bulkdata|thumbnail)(\/|$)/i.test(clean);
   if ((DICOMWEB.test(path) && dicomContext) || /(^|\/)wado(\/|$)/i.test(clean) || /[?&]requestType=WADO/i.test(path)) {
     return { dicomweb: true, carriesPhi: true, description: 'DICOMweb path (studies/series/instances carry patient demographics)' };
   }
