@@ -1,5 +1,13 @@
+import { valueAtPath } from '../../server/src/engine/json-pointer';
 import type { EditSpec } from '../../server/src/engine/rule';
-import type { SpecNode } from '../../server/src/engine/spec-node';
+import { isPlainObject, type SpecNode } from '../../server/src/engine/spec-node';
+
+/** The string items of the list, or the keys of the map, that `node` is a member of (itself included). */
+export function siblingNames(node: SpecNode): string[] {
+  const container = valueAtPath(node.doc.value, node.path.slice(0, -1));
+  if (Array.isArray(container)) return container.filter((item): item is string => typeof item === 'string');
+  return isPlainObject(container) ? Object.keys(container) : [];
+}
 
 /**
  * An edit that deletes one item of an array (a `security` alternative, a Swagger `schemes` entry), or undefined when

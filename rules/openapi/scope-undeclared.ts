@@ -1,5 +1,6 @@
 import { defineRule } from '../../server/src/engine/rule';
 import { operationsLabel, parseSmartScope, schemeScopeNames, smartEquivalents, usedRequirements } from './smart-scopes';
+import { siblingNames } from './edit-helpers';
 
 /**
  * A security requirement names a scope that no flow of its oauth2 scheme declares. Only oauth2 schemes are checked:
@@ -39,7 +40,8 @@ export default defineRule({
         report({
           node: used.node,
           message: `Scope '${used.scope}' required by ${where} is not declared by oauth2 scheme '${requirement.schemeName}'.${hint}`,
-          ...(replacement
+          // Not when the list has the declared spelling already: the rename would require the same scope twice.
+          ...(replacement && !siblingNames(used.node).includes(replacement)
             ? { fixes: [{ title: `Require the declared '${replacement}'`, safety: 'unsafe' as const, edits: [{ node: used.node, find: used.scope, newText: replacement }] }] }
             : {}),
         });

@@ -1,6 +1,7 @@
 import type { Operation, RequiredScope, SecurityScheme } from '../../server/src/engine/model/api-model';
 import { defineRule } from '../../server/src/engine/rule';
 import { grantsRead, grantsWrite, isWriteOnly, operationLabel, parseSmartScope, scopeAccess, schemeScopeNames, type SmartPermission, type SmartScope } from './smart-scopes';
+import { siblingNames } from './edit-helpers';
 
 /** Identity and session scopes that say nothing about data access; they neither read nor write. */
 const NEUTRAL_SCOPES = /^(openid|profile|email|address|phone|fhirUser|offline_access|online_access|launch(\/[a-z]+)?)$/;
@@ -101,7 +102,7 @@ export default defineRule({
               node: scope.node,
               severity: 'warning',
               message: `${label} only reads but requires '${scope.scope}', which also grants write/delete${instead}.`,
-              ...(narrow ? { fixes: [{ title: `Require '${narrow}'`, safety: 'unsafe' as const, edits: [{ node: scope.node, find: scope.scope, newText: narrow }] }] } : {}),
+              ...(narrow && !siblingNames(scope.node).includes(narrow) ? { fixes: [{ title: `Require '${narrow}'`, safety: 'unsafe' as const, edits: [{ node: scope.node, find: scope.scope, newText: narrow }] }] } : {}),
             });
           } else {
             report({

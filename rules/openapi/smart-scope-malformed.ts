@@ -1,15 +1,8 @@
 import type { SecurityScheme } from '../../server/src/engine/model/api-model';
 import { defineRule } from '../../server/src/engine/rule';
-import { valueAtPath } from '../../server/src/engine/json-pointer';
-import { isPlainObject, type SpecNode } from '../../server/src/engine/spec-node';
+import type { SpecNode } from '../../server/src/engine/spec-node';
+import { siblingNames } from './edit-helpers';
 import { declaredScopes, operationsLabel, schemeScopeNames, smartScopeProblem, usedRequirements, vendorLowercaseResources } from './smart-scopes';
-
-/** The other keys of the scopes map, or items of the scope list, that `node` is in. */
-function siblingsOf(node: SpecNode): string[] {
-  const container = valueAtPath(node.doc.value, node.path.slice(0, -1));
-  if (Array.isArray(container)) return container.filter((item): item is string => typeof item === 'string');
-  return isPlainObject(container) ? Object.keys(container) : [];
-}
 
 /**
  * SMART-looking scopes that break the v1/v2 grammar (`patient/Observation.rw`, `.dus`, `patient/observation.read`,
@@ -35,12 +28,19 @@ export default defineRule({
       if (!vendorVocabulary.has(scheme.name)) vendorVocabulary.set(scheme.name, vendorLowercaseResources([...schemeScopeNames(scheme)]));
       return vendorVocabulary.get(scheme.name)!;
     };
+    /** Corrected spellings already offered as fixes, per scopes map or list. */
+    const offeredIn = new Map<string, Set<string>>();
     const judge = (scope: string, node: SpecNode, part: 'key' | 'value', scheme: SecurityScheme | undefined, where: string): void => {
       const problem = smartScopeProblem(scope);
       if (!problem) return;
       if (problem.lowercaseResource && isVendor(scheme)) return;
-      // Renaming to a spelling the same map or list already has would write a duplicate key or scope.
-      const correctedExists = problem.suggestion !== undefined && siblingsOf(node).includes(problem.suggestion);
+      // Renaming to a spelling the same map or list already has, or that another item's fix writes there, would
+      // leave a duplicate key or scope.
+      const container = `${node.doc.uri}#${node.path.slice(0, -1).join('\u0000')}`;
+      const offered = offeredIn.get(container) ?? new Set<string>();
+      offeredIn.set(container, offered);
+      const correctedExists = problem.suggestion !== undefined && (siblingNames(node).includes(problem.suggestion) || offered.has(problem.suggestion));
+      if (problem.suggestion !== undefined) offered.add(problem.suggestion);
       const advice = correctedExists ? ` '${problem.suggestion}' is listed next to it: remove this spelling.` : '';
       report({
         node,
