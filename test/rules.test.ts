@@ -81,6 +81,15 @@ describe('rules: fixtures with inline expectations', () => {
   }
 });
 
+/** How many arrays in a parsed document hold the same string twice. */
+function listsWithRepeats(value: unknown): number {
+  if (Array.isArray(value)) {
+    const strings = value.filter((item) => typeof item === 'string');
+    return (new Set(strings).size < strings.length ? 1 : 0) + value.reduce((sum: number, item) => sum + listsWithRepeats(item), 0);
+  }
+  return value !== null && typeof value === 'object' ? Object.values(value).reduce((sum: number, item) => sum + listsWithRepeats(item), 0) : 0;
+}
+
 /**
  * Every fix offered on a fixture, applied alone, leaves a document that parses without errors or duplicate keys
  * (the YAML parser reads JSON too and, asked to, reports duplicate keys in both), so a quick fix never breaks a spec.
@@ -98,8 +107,12 @@ describe('rules: every fix leaves a valid document', () => {
             fixes++;
             for (const uri of new Set(fix.edits.map((edit) => edit.uri))) {
               const fixed = applyEdits(readFileSync(uri, 'utf8'), fix.edits.filter((edit) => edit.uri === uri));
-              const errors = parseWithPointers(fixed, { ignoreDuplicateKeys: false }).diagnostics.filter((diagnostic) => diagnostic.severity === 0);
-              if (errors.length > 0) problems.push(`${path.relative(repoRoot, uri)} after "${fix.title}" (finding at line ${finding.range.start.line + 1}): ${errors[0]!.message.split('\n')[0]}`);
+              const parsed = parseWithPointers(fixed, { ignoreDuplicateKeys: false });
+              const errors = parsed.diagnostics.filter((diagnostic) => diagnostic.severity === 0);
+              const where = `${path.relative(repoRoot, uri)} after "${fix.title}" (finding at line ${finding.range.start.line + 1})`;
+              if (errors.length > 0) problems.push(`${where}: ${errors[0]!.message.split('\n')[0]}`);
+              // Nor a list holding the same string twice (a scope required twice) where the original had none.
+              else if (listsWithRepeats(parsed.data) > listsWithRepeats(parseWithPointers(readFileSync(uri, 'utf8')).data)) problems.push(`${where}: a list repeats an item`);
             }
           }
         }
