@@ -55,7 +55,8 @@ export default defineRule({
     for (const callback of callbackUrls(model)) check(callback.node, `Callback '${callback.name}' URL`, [callback.expression], 'key');
     for (const link of linkOperationRefs(model)) check(link.node, `The operationRef of link '${link.linkName}'`, [link.url]);
 
-    // Every other URL-valued member of every file: externalDocs, contact, license, example externalValue, $ref.
+    // Every other URL-valued member of every file: externalDocs, contact, license, example externalValue, $ref, and any
+    // value that is a URL as a whole (`x-upstream: https://user:pass@...`).
     // Whether a key names a URL, once per key: a large spec has a few thousand distinct keys in 250,000 members.
     const urlKeys = new Map<string, boolean>();
     const isUrlKey = (key: string) => {
@@ -68,7 +69,9 @@ export default defineRule({
       only: 'scalars',
       member(_doc, path, key, value, _container, _depth, emit) {
         if (typeof value !== 'string') return false;
-        if (typeof key === 'string' && isUrlKey(key) && value.includes('://') && mayHaveCredential(value)) emit({ path: [...path], value });
+        if (!value.includes('://') || !mayHaveCredential(value)) return false;
+        // Under a URL-ish key (`url`, `x-upstream-url`), or any value that is a URL as a whole (`x-upstream: https://...`).
+        if ((typeof key === 'string' && isUrlKey(key)) || WHOLE_URL.test(value)) emit({ path: [...path], value });
         return false;
       },
       done(urls) {
@@ -77,6 +80,9 @@ export default defineRule({
     });
   },
 });
+
+/** A value that is one absolute URL (not prose that mentions one). */
+const WHOLE_URL = /^[a-z][a-z0-9+.-]*:\/\/\S+$/i;
 
 /** Cheap pre-test: user-info or a query string. */
 function mayHaveCredential(url: string): boolean {
