@@ -3,18 +3,35 @@ import * as path from 'node:path';
 import type { Finding, TextEdit } from '../engine/finding';
 
 export interface FixOutcome {
-  /** Files changed (or that would change, in a dry run), with their new text. */
+  /** Files whose text the fixes changed, with their text before and after this pass (byte-order mark not included). */
   readonly changed: ReadonlyMap<string, { readonly before: string; readonly after: string }>;
   readonly appliedFixes: number;
   /** Files with fixes that were left alone because they are not UTF-8: writing them back would change other bytes. */
   readonly notUtf8: readonly string[];
 }
 
+/** A file's text as the fixes see it: without its byte-order mark, which is written back in front. */
+export interface FixText {
+  readonly mark: string;
+  readonly text: string;
+}
+
+/** Reads a file for fixing: undefined when it is not UTF-8 (re-encoding would change its other bytes). */
+export async function readFixText(file: string): Promise<FixText | undefined> {
+  const bytes = await fs.readFile(file);
+  const raw = bytes.toString('utf8');
+  if (!Buffer.from(raw, 'utf8').equals(bytes)) return undefined;
+  // Ranges count from after a byte-order mark (as editors and the parsers do).
+  const mark = raw.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
+  return { mark, text: raw.slice(mark.length) };
+}
+
 /**
- * Applies the first fix of each finding whose safety is allowed, file by file. Edits that overlap an edit
- * already taken are left for the next pass (see `MAX_FIX_PASSES` in main.ts), as ESLint does, so the result is always a coherent document.
+ * Applies the first fix of each finding whose safety is allowed, file by file, to the texts in `current` (read
+ * from disk when absent, and kept there). Edits that overlap an edit already taken are left for the next pass
+ * (see `MAX_FIX_PASSES` in main.ts), as ESLint does, so the result is always a coherent document. Writes nothing.
  */
-export async function applyFixes(findings: readonly Finding[], allowUnsafe: boolean, write: boolean): Promise<FixOutcome> {
+export async function applyFixes(findings: readonly Finding[], allowUnsafe: boolean, current: Map<string, FixText>): Promise<FixOutcome> {
   const byFile = new Map<string, TextEdit[][]>();
   for (const finding of findings) {
     const fix = finding.fixes.find((candidate) => candidate.safety === 'safe' || allowUnsafe);
@@ -26,15 +43,12 @@ export async function applyFixes(findings: readonly Finding[], allowUnsafe: bool
   const notUtf8: string[] = [];
   let appliedFixes = 0;
   for (const [file, fixes] of byFile) {
-    const bytes = await fs.readFile(file);
-    const raw = bytes.toString('utf8');
-    if (!Buffer.from(raw, 'utf8').equals(bytes)) {
+    const read = current.get(file) ?? (await readFixText(file));
+    if (!read) {
       notUtf8.push(file);
       continue;
     }
-    // Ranges count from after a byte-order mark (as editors and the parsers do); the mark is written back.
-    const mark = raw.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
-    const before = raw.slice(mark.length);
+    const before = read.text;
     const taken: TextEdit[] = [];
     for (const edits of fixes) {
       const overlaps = edits.some((edit) =>
@@ -55,7 +69,7 @@ export async function applyFixes(findings: readonly Finding[], allowUnsafe: bool
     }
     if (after === before) continue;
     changed.set(file, { before, after });
-    if (write) await fs.writeFile(file, mark + after);
+    current.set(file, { mark: read.mark, text: after });
   }
   return { changed, appliedFixes, notUtf8 };
 }

@@ -5,7 +5,7 @@ import { ConfigError, findConfigFile, loadConfigFile, resolveConfig, type Resolv
 import { compareFindings, severityRank, uniqueFindings, type Finding, type Severity } from '../engine/finding';
 import { looksBinary } from '../engine/documents/parse';
 import { lintText } from '../engine/linter';
-import { applyFixes, unifiedDiff } from './apply-fixes';
+import { applyFixes, unifiedDiff, type FixText } from './apply-fixes';
 import { parseCliArguments, USAGE, UsageError, type CliArguments } from './arguments';
 import { collectTargets } from '../workspace/file-walker';
 import { formatGithub } from './formatters/github';
@@ -138,33 +138,39 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
 
   let remaining = uniqueFindings(findings);
   if (args.fix) {
-    const outcome = await applyFixes(remaining, args.fix.unsafe, !args.fix.dryRun);
-    for (const file of outcome.notUtf8) {
-      io.stderr(`healthlint: ${path.relative(io.cwd, file) || file}: not fixed: the file is not UTF-8, and writing it back would change its other characters\n`);
-    }
-    if (args.fix.dryRun) {
-      for (const [file, { before, after }] of outcome.changed) io.stdout(unifiedDiff(file, io.cwd, before, after));
-      return internalError ? 2 : 0;
-    }
-    // Fixes that touch the same place as one already taken wait for the next pass, on a fresh lint of the changed
-    // files; as ESLint does, up to ten passes, so one run leaves nothing fixable behind.
-    let applied = outcome.appliedFixes;
-    const everChanged = new Set<string>();
-    let changedFiles = new Set(outcome.changed.keys());
-    for (let pass = 1; changedFiles.size > 0; pass++) {
-      for (const file of changedFiles) everChanged.add(file);
+    // Fixes that touch the same place as one already taken wait for the next pass, on a fresh lint of the fixed
+    // texts; as ESLint does, up to ten passes, so one run leaves nothing fixable behind. The passes work on texts in
+    // memory (a referenced file is read from there too), so a dry run shows what a real one would write.
+    const fixed = new Map<string, FixText>();
+    const original = new Map<string, string>();
+    const readText = (filePath: string) => fixed.get(filePath)?.text;
+    let applied = 0;
+    const notUtf8 = new Set<string>();
+    for (let pass = 1; pass <= MAX_FIX_PASSES; pass++) {
+      const outcome = await applyFixes(remaining, args.fix.unsafe, fixed);
+      for (const file of outcome.notUtf8) notUtf8.add(file);
+      if (outcome.changed.size === 0) break;
+      applied += outcome.appliedFixes;
+      for (const [file, { before }] of outcome.changed) if (!original.has(file)) original.set(file, before);
+      const changedFiles = new Set(outcome.changed.keys());
       remaining = remaining.filter((finding) => !changedFiles.has(finding.uri));
       for (const target of targets.filter((candidate) => (filesOfTarget.get(candidate.filePath) ?? []).some((file) => changedFiles.has(file)))) {
-        const result = await lintText(target.filePath, await readTextFile(target.filePath), config.settings, target.explicit);
+        const text = fixed.get(target.filePath)?.text ?? (await readTextFile(target.filePath));
+        const settings = { ...config.settings, load: { ...config.settings.load, readText } };
+        const result = await lintText(target.filePath, text, settings, target.explicit);
         remaining.push(...result.findings.filter((finding) => changedFiles.has(finding.uri)));
       }
       remaining = uniqueFindings(remaining);
-      if (pass === MAX_FIX_PASSES) break;
-      const next = await applyFixes(remaining, args.fix.unsafe, true);
-      applied += next.appliedFixes;
-      changedFiles = new Set(next.changed.keys());
     }
-    io.stderr(`healthlint: applied ${applied} fix${applied === 1 ? '' : 'es'} in ${everChanged.size} file${everChanged.size === 1 ? '' : 's'}\n`);
+    for (const file of notUtf8) {
+      io.stderr(`healthlint: ${path.relative(io.cwd, file) || file}: not fixed: the file is not UTF-8, and writing it back would change its other characters\n`);
+    }
+    if (args.fix.dryRun) {
+      for (const [file, before] of original) io.stdout(unifiedDiff(file, io.cwd, before, fixed.get(file)!.text));
+      return internalError ? 2 : 0;
+    }
+    for (const file of original.keys()) await fs.writeFile(file, fixed.get(file)!.mark + fixed.get(file)!.text);
+    io.stderr(`healthlint: applied ${applied} fix${applied === 1 ? '' : 'es'} in ${original.size} file${original.size === 1 ? '' : 's'}\n`);
   }
   const reported = remaining.filter((finding) => !args.quiet || finding.severity === 'error').sort(compareFindings);
   const color = args.color ?? (args.output === undefined && io.stdoutIsTerminal && !io.env['NO_COLOR'] && io.env['TERM'] !== 'dumb');
