@@ -150,9 +150,10 @@ export async function lintDocument(doc: SourceDocument, settings: LintSettings):
     }
   }
   const findings = resolveFindings(pending, (doc) => specs.currentDocument(doc));
+  // Problems of files that parsed anyway (a repeated YAML key, a tab in indentation) are parse errors too.
   const parseError = settings.engineRules.get('parse-error');
-  for (const file of parseError ? specs.files : []) {
-    for (const problem of file.problems ?? []) findings.push(makeFinding(parseError!.meta, parseError!.severity, problem.message, file.uri, problem.range, [], []));
+  if (parseError) {
+    for (const file of specs.files) for (const problem of file.problems ?? []) findings.push(makeFinding(parseError.meta, parseError.severity, problem.message, file.uri, problem.range, [], []));
   }
   settings.schemaMemos?.end(specs.resolvedTargets());
   // Directives are YAML comments; JSON has none (a `#` in a JSON string is text).

@@ -210,9 +210,11 @@ export function parseYamlDocument(uri: string, text: string): ParseResult {
     if (diagnostic.severity === 0 || !/tabs/i.test(diagnostic.message) || tabLines.has(diagnostic.range.start.line)) continue;
     const start = lines.offsetAt(diagnostic.range.start);
     const lineStart = lines.offsetAt({ line: diagnostic.range.start.line, character: 0 });
-    if (text.slice(lineStart, start).trim() !== '' || !/^[ ]*\t/.test(text.slice(lineStart))) continue;
+    const indentation = /[ \t]*/y;
+    indentation.lastIndex = lineStart;
+    const indentEnd = lineStart + indentation.exec(text)![0].length;
+    if (start > indentEnd || !text.slice(lineStart, indentEnd).includes('\t')) continue;
     tabLines.add(diagnostic.range.start.line);
-    const indentEnd = lineStart + /^[ \t]*/.exec(text.slice(lineStart))![0].length;
     problems.push({
       message: 'Tab in indentation: YAML forbids it, and parsers disagree on where this line belongs (findings below it may be missing or misplaced); indent with spaces.',
       range: lines.rangeOf(lineStart, Math.max(indentEnd, lineStart + 1)),
