@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -199,6 +199,24 @@ describe('cli', () => {
     const utf16 = await cli(dir, '--format', 'json', 'utf16.yaml');
     const findings = (JSON.parse(utf16.stdout) as { findings: { ruleId: string; line: number; column: number }[] }).findings;
     assert.deepEqual(findings.map((finding) => [finding.ruleId, finding.line, finding.column]), [['server-plaintext-http', 4, 10]]);
+  });
+
+  it('applies .gitignore files above a linted folder up to the repository root, and none beyond it', async () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'healthlint-home-'));
+    // A dotfiles repository in the home folder ignores everything; the project below is a repository of its own.
+    writeFileSync(path.join(home, '.gitignore'), '*\n!.gitignore\n');
+    const project = path.join(home, 'proj');
+    mkdirSync(path.join(project, '.git'), { recursive: true });
+    mkdirSync(path.join(project, 'api', 'generated'), { recursive: true });
+    writeFileSync(path.join(project, '.gitignore'), 'generated/\n');
+    const spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: 'http://api.example.org'}]\npaths: {}\n";
+    writeFileSync(path.join(project, 'api', 'spec.yaml'), spec);
+    writeFileSync(path.join(project, 'api', 'generated', 'spec.yaml'), spec);
+    const files = async (cwd: string, ...paths: string[]) =>
+      [...new Set((JSON.parse((await cli(cwd, '--format', 'json', ...paths)).stdout) as { findings: { file: string }[] }).findings.map((finding) => finding.file))];
+    assert.deepEqual(await files(project, '.'), ['api/spec.yaml']);
+    // From a subfolder, the repository root's .gitignore still applies.
+    assert.deepEqual(await files(path.join(project, 'api'), '.'), ['spec.yaml']);
   });
 
   it('output is deterministic', async () => {

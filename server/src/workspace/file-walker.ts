@@ -85,14 +85,18 @@ export async function collectTargets(inputs: readonly string[], configIgnore: re
       continue;
     }
     if (stat.isDirectory()) {
-      // .gitignore files above the starting folder apply too, up to the repository root.
+      // .gitignore files above the starting folder apply too, up to the repository root, as git applies them: none
+      // when the folder is the root itself, and none outside a repository (a dotfiles `.gitignore` of `*` in the home
+      // folder would otherwise hide every spec below it).
       const ancestors: IgnoreScope[] = [];
-      for (let dir = path.dirname(full); ; dir = path.dirname(dir)) {
+      let inRepository = await exists(path.join(full, '.git'));
+      for (let dir = path.dirname(full); !inRepository && dir !== full; dir = path.dirname(dir)) {
         const scope = await readIgnoreFile(dir);
         if (scope) ancestors.unshift(scope);
-        if (path.dirname(dir) === dir || (await exists(path.join(dir, '.git')))) break;
+        if (await exists(path.join(dir, '.git'))) inRepository = true;
+        if (path.dirname(dir) === dir) break;
       }
-      await walk(full, [configScope, ...ancestors]);
+      await walk(full, inRepository ? [configScope, ...ancestors] : [configScope]);
     } else {
       targets.set(full, { filePath: full, explicit: true });
     }
