@@ -3,16 +3,18 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, 
 import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
+import { allRules } from '../../rules/index';
 import { runCli } from '../../server/src/cli/main';
 
 /** Just what the assertions read of a SARIF log. */
 interface SarifLogForTest {
   runs: {
     originalUriBaseIds: Record<string, { uri: string }>;
-    results: { properties: { category: string }; locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }[] }[];
-    tool: { driver: { rules: { id: string; helpUri: string; help: { text: string }; properties: { category: string; tags: string[]; 'security-severity': string } }[] } };
+    results: { properties: { category: string }; partialFingerprints: Record<string, string>; locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }[] }[];
+    tool: { driver: { rules: { id: string; helpUri: string; help: { text: string }; fullDescription: { text: string }; properties: { category: string; tags: string[]; 'security-severity': string } }[] } };
   }[];
 }
 
@@ -75,9 +77,14 @@ describe('cli', () => {
       assert.equal(result.locations[0]!.physicalLocation.artifactLocation.uriBaseId, 'PROJECTROOT');
       assert.doesNotMatch(result.locations[0]!.physicalLocation.artifactLocation.uri, /^\/|^file:/);
     }
+    // Every rule every run (stable ruleIndex), within GitHub's limits: 1024 characters of description, 10 tags.
+    assert.equal(run.tool.driver.rules.length, allRules.length);
     for (const rule of run.tool.driver.rules) {
       assert.ok(rule.properties.category && rule.properties.tags.length > 0 && rule.properties['security-severity'] && rule.helpUri && rule.help.text, `incomplete descriptor ${rule.id}`);
+      assert.ok(rule.fullDescription.text.length <= 1024 && rule.properties.tags.length <= 10, `descriptor ${rule.id} over GitHub's limits`);
     }
+    const fingerprints = run.results.map((result) => result.partialFingerprints['healthlint/v1']);
+    assert.equal(new Set(fingerprints).size, fingerprints.length, 'fingerprints are not unique');
     // Rule descriptors carry the docs pages; the golden file pins the rendered results only.
     golden('report.sarif-results.json', JSON.stringify(run.results, null, 2) + '\n');
   });
@@ -85,6 +92,20 @@ describe('cli', () => {
   it('github annotations escape properties and data', async () => {
     const { stdout } = await cli(project(), '--format', 'github', 'specs/clinic.yaml');
     golden('github.txt', stdout);
+  });
+
+  it('sarif and github paths are relative to the repository root, whatever the working directory', async () => {
+    const dir = project();
+    let stdout = '';
+    const io = { cwd: path.join(dir, 'specs'), stdout: (text: string) => (stdout += text), stderr: () => undefined, stdoutIsTerminal: false };
+    await runCli(['--format', 'github', 'clinic.yaml'], { ...io, env: { GITHUB_WORKSPACE: dir } });
+    assert.match(stdout, /^::error file=specs\/clinic\.yaml,/m);
+    stdout = '';
+    mkdirSync(path.join(dir, '.git'));
+    await runCli(['--format', 'sarif', 'clinic.yaml'], { ...io, env: {} });
+    const run = (JSON.parse(stdout) as SarifLogForTest).runs[0]!;
+    assert.equal(run.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri, 'specs/clinic.yaml');
+    assert.equal(run.originalUriBaseIds['PROJECTROOT']!.uri, pathToFileURL(dir + path.sep).toString());
   });
 
   it('exit codes follow --fail-on, --max-warnings and --quiet', async () => {
@@ -98,6 +119,11 @@ describe('cli', () => {
     assert.equal((await cli(dir, 'warn-only.yaml')).code, 0);
     assert.equal((await cli(dir, '--max-warnings', '0', 'warn-only.yaml')).code, 1);
     assert.equal((await cli(dir, '--max-warnings', '1', 'warn-only.yaml')).code, 0);
+    // --quiet hides warnings but the gates still count them.
+    const quietGate = await cli(dir, '--quiet', '--max-warnings', '0', 'warn-only.yaml');
+    assert.equal(quietGate.code, 1);
+    assert.match(quietGate.stderr, /too many warnings \(1, maximum 0\)/);
+    assert.equal((await cli(dir, '--quiet', '--fail-on', 'warning', 'warn-only.yaml')).code, 1);
   });
 
   it('usage and config errors exit 2 with a clear message', async () => {

@@ -35,7 +35,7 @@ Options:
       --fail-on <level>   exit 1 when a finding at or above this level exists:
                           error (default), warning, info, never
       --max-warnings <n>  also exit 1 when there are more than n warnings
-  -q, --quiet             report errors only
+  -q, --quiet             show errors only (--fail-on and --max-warnings still count warnings)
       --fix               apply the fixes marked safe, then report what remains
       --fix-unsafe        also apply fixes that change the API contract (https, auth, scopes)
       --fix-dry-run       print the fixes as a unified diff instead of writing them

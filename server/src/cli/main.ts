@@ -10,7 +10,7 @@ import { parseCliArguments, USAGE, UsageError, type CliArguments } from './argum
 import { collectTargets } from '../workspace/file-walker';
 import { formatGithub } from './formatters/github';
 import { formatJson } from './formatters/json';
-import type { Formatter } from './formatters/report';
+import { projectRootOf, type Formatter } from './formatters/report';
 import { formatSarif } from './formatters/sarif';
 import { formatStylish } from './formatters/stylish';
 import { readTextFile } from '../engine/documents/read-text';
@@ -174,7 +174,8 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
   }
   const reported = remaining.filter((finding) => !args.quiet || finding.severity === 'error').sort(compareFindings);
   const color = args.color ?? (args.output === undefined && io.stdoutIsTerminal && !io.env['NO_COLOR'] && io.env['TERM'] !== 'dumb');
-  const text = FORMATTERS[args.format]({ findings: reported, lintedFiles: [...lintedFiles], rules: allRules, cwd: io.cwd, color: color && args.format === 'stylish', toolVersion: toolVersion() });
+  const projectRoot = projectRootOf(io.cwd, io.env, existsSync);
+  const text = FORMATTERS[args.format]({ findings: reported, lintedFiles: [...lintedFiles], rules: allRules, cwd: io.cwd, projectRoot, color: color && args.format === 'stylish', toolVersion: toolVersion() });
   if (args.output) {
     try {
       // Synchronously: the run is over, and a thread-pool round trip for a large report costs more than the write.
@@ -187,7 +188,11 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
   } else if (text) io.stdout(text);
 
   if (internalError) return 2;
-  return failingExitCode(reported, args);
+  // The gates count every finding: --quiet changes what is shown, not what fails the build.
+  const code = failingExitCode(remaining, args);
+  const warnings = remaining.filter((finding) => finding.severity === 'warning').length;
+  if (code === 1 && args.maxWarnings !== undefined && warnings > args.maxWarnings) io.stderr(`healthlint: too many warnings (${warnings}, maximum ${args.maxWarnings})\n`);
+  return code;
 }
 
 /**

@@ -14,7 +14,7 @@ function escapeProperty(text: string): string {
 
 /** GitHub Actions annotations: `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`. */
 export const formatGithub: Formatter = (report) => {
-  const relative = relativePaths(report.cwd);
+  const relative = relativePaths(report.projectRoot ?? report.cwd);
   return report.findings
     .map((finding) => {
       const file = relative(finding.uri);

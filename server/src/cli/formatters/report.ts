@@ -11,6 +11,12 @@ export interface LintReport {
   readonly rules: readonly OpenApiRule[];
   /** Directory that output paths are relative to. */
   readonly cwd: string;
+  /**
+   * The repository root, for code scanning and workflow annotations, which GitHub resolves from the root of the
+   * repository whatever the job's working directory: `GITHUB_WORKSPACE`, else the nearest folder with `.git`,
+   * else `cwd`.
+   */
+  readonly projectRoot?: string;
   readonly color: boolean;
   readonly toolVersion: string;
 }
@@ -34,4 +40,14 @@ export function relativePaths(cwd: string): (uri: string) => string {
     if (relative === undefined) cache.set(uri, (relative = path.relative(cwd, uri).split(path.sep).join('/')));
     return relative;
   };
+}
+
+/** The repository root that contains `cwd` (see `LintReport.projectRoot`). */
+export function projectRootOf(cwd: string, env: Readonly<Record<string, string | undefined>>, exists: (filePath: string) => boolean): string {
+  const workspace = env['GITHUB_WORKSPACE'];
+  if (workspace && !path.relative(path.resolve(workspace), cwd).startsWith('..')) return path.resolve(workspace);
+  for (let dir = cwd; ; dir = path.dirname(dir)) {
+    if (exists(path.join(dir, '.git'))) return dir;
+    if (path.dirname(dir) === dir) return cwd;
+  }
 }

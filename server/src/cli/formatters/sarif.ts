@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
@@ -39,7 +40,7 @@ function descriptor(rule: OpenApiRule): Sarif.ReportingDescriptor {
     id: meta.id,
     name: pascalCase(meta.id),
     shortDescription: { text: meta.description },
-    fullDescription: { text: whatItFinds ?? meta.description },
+    fullDescription: { text: shortened(whatItFinds ?? meta.description) },
     helpUri: docsUrlOf(meta.id),
     help: {
       text: [meta.description, howToFix ? `How to fix: ${howToFix}` : undefined].filter(Boolean).join('\n\n'),
@@ -48,7 +49,7 @@ function descriptor(rule: OpenApiRule): Sarif.ReportingDescriptor {
     defaultConfiguration: { level: LEVEL[meta.defaultSeverity] },
     properties: {
       category: meta.category,
-      tags,
+      tags: tags.slice(0, MAX_TAGS),
       precision: 'high',
       'security-severity': SECURITY_SEVERITY[meta.defaultSeverity],
       ...(meta.fixSafety ? { fixSafety: meta.fixSafety } : {}),
@@ -56,11 +57,37 @@ function descriptor(rule: OpenApiRule): Sarif.ReportingDescriptor {
   };
 }
 
+/**
+ * A fingerprint per finding that survives edits elsewhere in the file (no line numbers): rule, file and message
+ * (which names the operation, parameter or scheme), and the occurrence among findings that share those.
+ */
+function fingerprintsOf(findings: readonly Finding[], relative: (uri: string) => string): string[] {
+  const seen = new Map<string, number>();
+  return findings.map((finding) => {
+    const key = `${finding.ruleId}\u0000${relative(finding.uri)}\u0000${finding.message}`;
+    const occurrence = seen.get(key) ?? 0;
+    seen.set(key, occurrence + 1);
+    return createHash('sha256').update(`${key}\u0000${occurrence}`).digest('hex').slice(0, 32);
+  });
+}
+
+/** GitHub code scanning shows at most this much of a rule's full description, and this many tags. */
+const MAX_DESCRIPTION = 1024;
+const MAX_TAGS = 10;
+
+function shortened(text: string): string {
+  if (text.length <= MAX_DESCRIPTION) return text;
+  const cut = text.slice(0, MAX_DESCRIPTION - 1);
+  const sentence = cut.lastIndexOf('. ');
+  return (sentence > MAX_DESCRIPTION / 2 ? cut.slice(0, sentence + 1) : cut.replace(/\s+\S*$/, '')) + '…';
+}
+
 /** SARIF 2.1.0 for code scanning: paths relative to the project root (`originalUriBaseIds`), UTF-16 columns. */
 export const formatSarif: Formatter = (report) => {
-  const rootUri = pathToFileURL(report.cwd.endsWith(path.sep) ? report.cwd : report.cwd + path.sep).toString();
+  const root = report.projectRoot ?? report.cwd;
+  const rootUri = pathToFileURL(root.endsWith(path.sep) ? root : root + path.sep).toString();
   const artifactLocation = (uri: string): Sarif.ArtifactLocation => {
-    const relative = path.relative(report.cwd, uri);
+    const relative = path.relative(root, uri);
     if (relative.startsWith('..') || path.isAbsolute(relative)) return { uri: pathToFileURL(uri).toString() };
     return { uri: relative.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: ROOT_ID };
   };
@@ -70,12 +97,14 @@ export const formatSarif: Formatter = (report) => {
     endLine: range.end.line + 1,
     endColumn: range.end.character + 1,
   });
-  const usedRuleIds = new Set(report.findings.map((finding) => finding.ruleId));
-  const rules = report.rules.filter((rule) => usedRuleIds.has(rule.meta.id) || !rule.meta.engineReported);
+  // Every rule, every run, in one order: GitHub advises the same rules across analyses, and indexes stay put.
+  const rules = report.rules;
   const ruleIndex = new Map(rules.map((rule, index) => [rule.meta.id, index]));
-  const results: Sarif.Result[] = report.findings.map((finding) => ({
+  const fingerprints = fingerprintsOf(report.findings, (uri) => path.relative(root, uri).split(path.sep).join('/'));
+  const results: Sarif.Result[] = report.findings.map((finding, index) => ({
     ruleId: finding.ruleId,
     ...(ruleIndex.has(finding.ruleId) ? { ruleIndex: ruleIndex.get(finding.ruleId)! } : {}),
+    partialFingerprints: { 'healthlint/v1': fingerprints[index]! },
     level: LEVEL[finding.severity],
     message: { text: finding.message },
     locations: [{ physicalLocation: { artifactLocation: artifactLocation(finding.uri), region: region(finding.range) } }],
