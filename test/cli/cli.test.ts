@@ -245,6 +245,20 @@ describe('cli', () => {
     assert.deepEqual(await files(path.join(project, 'api'), '.'), ['spec.yaml']);
   });
 
+  it('each file gets its nearest config, whatever the order of the paths', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'healthlint-configs-'));
+    const spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: 'http://api.example.org'}]\npaths: {}\n";
+    for (const folder of ['a', 'b', path.join('a', 'build')]) mkdirSync(path.join(dir, folder), { recursive: true });
+    writeFileSync(path.join(dir, 'a', '.healthlint.yaml'), 'rules:\n  server-plaintext-http: off\nignore:\n  - build/\n');
+    for (const file of ['a/spec.yaml', 'b/spec.yaml', 'a/build/spec.yaml']) writeFileSync(path.join(dir, file), spec);
+    const files = async (...paths: string[]) =>
+      (JSON.parse((await cli(dir, '--format', 'json', ...paths)).stdout) as { findings: { file: string; ruleId: string }[] }).findings.map((finding) => `${finding.file} ${finding.ruleId}`);
+    assert.deepEqual(await files('a', 'b'), ['b/spec.yaml server-plaintext-http']);
+    assert.deepEqual(await files('b', 'a'), ['b/spec.yaml server-plaintext-http']);
+    // Walked from above, a's own config still switches the rule off for a's files and drops its build/ folder.
+    assert.deepEqual(await files('.'), ['b/spec.yaml server-plaintext-http']);
+  });
+
   it('output is deterministic', async () => {
     const dir = project();
     const first = await cli(dir, '--format', 'json');

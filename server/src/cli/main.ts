@@ -7,7 +7,7 @@ import { looksBinary } from '../engine/documents/parse';
 import { lintText } from '../engine/linter';
 import { applyFixes, unifiedDiff, type FixText } from './apply-fixes';
 import { parseCliArguments, USAGE, UsageError, type CliArguments } from './arguments';
-import { collectTargets } from '../workspace/file-walker';
+import { collectTargets, ignoredByConfig, type LintTarget } from '../workspace/file-walker';
 import { formatGithub } from './formatters/github';
 import { formatJson } from './formatters/json';
 import { projectRootOf, type Formatter } from './formatters/report';
@@ -38,19 +38,42 @@ function toolVersion(): string {
 }
 
 /** `--config`, else the nearest config file above the first path linted (as a user running `healthlint proj` expects), else above the working folder. */
-function loadConfig(args: CliArguments, cwd: string): ResolvedConfig {
-  if (args.config) return loadConfigFile(path.resolve(cwd, args.config), allRules);
-  const first = path.resolve(cwd, args.paths[0] ?? '.');
-  const start = existsSync(first) && statSync(first).isDirectory() ? first : path.dirname(first);
-  const found = findConfigFile(start, existsSync) ?? findConfigFile(cwd, existsSync);
-  return found ? loadConfigFile(found, allRules) : resolveConfig({}, allRules, cwd);
-}
+/**
+ * The config of each file: the one given with `--config`, else the nearest `.healthlint.yaml` above the file (as
+ * ruff and ESLint's cascade find theirs), else above the working directory, else the defaults. Loaded once each.
+ */
+class ConfigLookup {
+  private readonly loaded = new Map<string, ResolvedConfig>();
 
+  constructor(private readonly cwd: string, private readonly explicit: string | undefined) {}
+
+  /** Throws `ConfigError` for a config that cannot be used. */
+  forFolder(folder: string): ResolvedConfig {
+    const found = this.explicit ?? findConfigFile(folder, existsSync) ?? findConfigFile(this.cwd, existsSync);
+    const key = found ?? '';
+    let config = this.loaded.get(key);
+    if (!config) {
+      config = found ? loadConfigFile(found, allRules) : resolveConfig({}, allRules, this.cwd);
+      this.loaded.set(key, config);
+    }
+    return config;
+  }
+
+  forFile(filePath: string): ResolvedConfig {
+    return this.forFolder(path.dirname(filePath));
+  }
+
+  /** The folder a command-line path's own config is looked up from. */
+  forPath(input: string): ResolvedConfig {
+    const full = path.resolve(this.cwd, input);
+    return this.forFolder(existsSync(full) && statSync(full).isDirectory() ? full : path.dirname(full));
+  }
+}
 
 /** Runs the CLI and returns its exit code: 0 clean, 1 failing findings, 2 usage/config/internal error. */
 export async function runCli(argv: readonly string[], io: CliEnvironment): Promise<number> {
   let args: CliArguments;
-  let config: ResolvedConfig;
+  let configs: ConfigLookup;
   try {
     args = parseCliArguments(argv);
     if (args.help) {
@@ -65,7 +88,9 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
       for (const rule of allRules) io.stdout(`${rule.meta.id.padEnd(30)} ${rule.meta.category.padEnd(15)} ${rule.meta.defaultSeverity.padEnd(8)} ${rule.meta.description}\n`);
       return 0;
     }
-    config = loadConfig(args, io.cwd);
+    configs = new ConfigLookup(io.cwd, args.config ? path.resolve(io.cwd, args.config) : undefined);
+    // Every config the run will use is read before anything is linted: a broken one stops the run at once.
+    for (const input of args.paths) configs.forPath(input);
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) {
       io.stderr(`healthlint: ${error.message}\n${error instanceof UsageError ? 'Run healthlint --help for usage.\n' : ''}`);
@@ -75,18 +100,41 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
   }
 
   let internalError = false;
-  const { targets, problems } = await collectTargets(args.paths.map((input) => path.resolve(io.cwd, input)), config.ignore, config.baseDir);
-  for (const problem of problems) {
-    io.stderr(`healthlint: ${path.relative(io.cwd, problem.filePath) || problem.filePath}: ${problem.reason}\n`);
-    internalError = true;
+  // Each command-line path is walked with its own config's ignores; a file found below a nested config is dropped
+  // by that config's ignores too, and linted with its rules.
+  const targets: LintTarget[] = [];
+  const seenTargets = new Set<string>();
+  const configOf = new Map<string, ResolvedConfig>();
+  try {
+    for (const input of args.paths) {
+      const pathConfig = configs.forPath(input);
+      const walked = await collectTargets([path.resolve(io.cwd, input)], pathConfig.ignore, pathConfig.baseDir);
+      for (const problem of walked.problems) {
+        io.stderr(`healthlint: ${path.relative(io.cwd, problem.filePath) || problem.filePath}: ${problem.reason}\n`);
+        internalError = true;
+      }
+      for (const target of walked.targets) {
+        if (seenTargets.has(target.filePath)) continue;
+        const config = configs.forFile(target.filePath);
+        if (!target.explicit && config !== pathConfig && ignoredByConfig(target.filePath, config.ignore, config.baseDir)) continue;
+        seenTargets.add(target.filePath);
+        configOf.set(target.filePath, config);
+        targets.push(target);
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr(`healthlint: ${error.message}\n`);
+    return 2;
   }
-  const maxBytes = config.settings.load?.maxFileBytes ?? 100 * 1024 * 1024;
   const findings: Finding[] = [];
   const lintedFiles = new Set<string>();
   /** The files each linted spec read, so --fix re-lints only the specs a fix touched. */
   const filesOfTarget = new Map<string, readonly string[]>();
   for (const target of targets) {
     const display = path.relative(io.cwd, target.filePath) || target.filePath;
+    const config = configOf.get(target.filePath)!;
+    const maxBytes = config.settings.load?.maxFileBytes ?? 100 * 1024 * 1024;
     try {
       const stat = await fs.stat(target.filePath);
       const tooLarge = `skipped, larger than ${Math.round(maxBytes / 1048576)} MB (raise maxFileSizeMB in .healthlint.yaml)`;
@@ -156,7 +204,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
       remaining = remaining.filter((finding) => !changedFiles.has(finding.uri));
       for (const target of targets.filter((candidate) => (filesOfTarget.get(candidate.filePath) ?? []).some((file) => changedFiles.has(file)))) {
         const text = fixed.get(target.filePath)?.text ?? (await readTextFile(target.filePath));
-        const settings = { ...config.settings, load: { ...config.settings.load, readText } };
+        const settings = { ...configOf.get(target.filePath)!.settings, load: { ...configOf.get(target.filePath)!.settings.load, readText } };
         const result = await lintText(target.filePath, text, settings, target.explicit);
         remaining.push(...result.findings.filter((finding) => changedFiles.has(finding.uri)));
       }

@@ -120,3 +120,8 @@ async function exists(filePath: string): Promise<boolean> {
     return false;
   }
 }
+
+/** Whether a config's `ignore` patterns (relative to the config's folder) match a file found while walking. */
+export function ignoredByConfig(filePath: string, patterns: readonly string[], baseDir: string): boolean {
+  return patterns.length > 0 && isIgnored(filePath, false, [{ baseDir, matcher: ignore().add([...patterns]) }]);
+}
