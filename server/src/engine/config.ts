@@ -17,6 +17,8 @@ export interface ConfigFile {
   readonly publicEndpoints?: readonly string[];
   readonly allowRemoteRefs?: boolean;
   readonly maxFileSizeMB?: number;
+  /** Reserved for per-file settings; rejected until they are built. */
+  readonly overrides?: readonly unknown[];
 }
 
 type RuleSettingInput = SeveritySetting | readonly [SeveritySetting, Record<string, unknown>?] | { severity?: SeveritySetting; options?: Record<string, unknown> };
@@ -68,7 +70,15 @@ function validateConfig(data: unknown, source: string): ConfigFile {
   if (!validator(data)) {
     const known = Object.keys(CONFIG_SCHEMA.properties);
     const details = (validator.errors ?? [])
+      // A rule setting fails all three `oneOf` shapes at once: say what a severity may be instead of three schema errors.
+      .filter((error, index, all) => !(/^\/rules\/[^/]+$/.test(error.instancePath) && all.findIndex((other) => other.instancePath === error.instancePath) !== index))
       .map((error) => {
+        const rule = /^\/rules\/([^/]+)$/.exec(error.instancePath)?.[1];
+        if (rule !== undefined) {
+          const value = (data as { rules?: Record<string, unknown> }).rules?.[rule.replace(/~1/g, '/').replace(/~0/g, '~')];
+          const shown = typeof value === 'string' ? `'${value.slice(0, 40)}'` : 'this value';
+          return `rules.${rule}: ${shown} is not a setting; use off, info, warning or error, [severity, {options}] or {severity, options}`;
+        }
         const extra = error.params?.['additionalProperty'];
         if (typeof extra === 'string' && !error.instancePath) {
           const suggestion = closestName(extra, known, 3);
@@ -86,6 +96,9 @@ function validateConfig(data: unknown, source: string): ConfigFile {
 export function resolveConfig(config: ConfigFile, rules: readonly OpenApiRule[], baseDir: string, source?: string): ResolvedConfig {
   // The built-in default needs no schema check (and no ajv start-up cost on every run).
   if (source !== undefined || Object.keys(config).length > 0) validateConfig(config, source ?? 'configuration');
+  // Reserved in the schema for per-file settings, not applied yet: accepting it silently would lint with other rules
+  // than the team wrote down.
+  if (config.overrides !== undefined) throw new ConfigError(`'overrides' in ${source ?? 'configuration'} is not supported yet; use a .healthlint.yaml in the folder that needs other settings`);
   const presets = config.extends === undefined ? ['recommended'] : typeof config.extends === 'string' ? [config.extends] : [...config.extends];
   for (const preset of presets) {
     if (!(PRESETS as readonly string[]).includes(preset)) throw new ConfigError(`Unknown preset '${preset}' in ${source ?? 'configuration'}; use one of: ${PRESETS.join(', ')}`);
