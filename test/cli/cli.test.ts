@@ -141,6 +141,13 @@ describe('cli', () => {
     const overrides = await cli(dir, '--config', 'overrides.yaml');
     assert.equal(overrides.code, 2);
     assert.match(overrides.stderr, /'overrides' in .*overrides.yaml is not supported yet/);
+    writeFileSync(path.join(dir, 'twice.yaml'), 'rules:\n  phi-in-url: off\n  phi-in-url: error\n');
+    assert.match((await cli(dir, '--config', 'twice.yaml')).stderr, /Config file .*twice.yaml, line 3: Duplicate key 'phi-in-url'/);
+    // A path with no spec in it is a mistake in the command, not a clean API.
+    mkdirSync(path.join(dir, 'no-specs'));
+    const empty = await cli(dir, 'no-specs');
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /no OpenAPI or Swagger description found in 'no-specs'/);
     writeFileSync(path.join(dir, 'bad3.yaml'), 'rules: [unclosed\n');
     assert.match((await cli(dir, '--config', 'bad3.yaml')).stderr, /is not valid YAML\/JSON/);
   });

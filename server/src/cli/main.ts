@@ -235,6 +235,11 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     }
   } else if (text) io.stdout(text);
 
+  // Nothing linted at all is a wrong path, not a clean API (ESLint: "No files matching the pattern").
+  if (lintedFiles.size === 0 && findings.length === 0 && !internalError) {
+    io.stderr(`healthlint: no OpenAPI or Swagger description found in ${args.paths.map((input) => `'${input}'`).join(', ')}\n`);
+    return 2;
+  }
   if (internalError) return 2;
   // The gates count every finding: --quiet changes what is shown, not what fails the build.
   const code = failingExitCode(remaining, args);

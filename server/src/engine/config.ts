@@ -171,6 +171,9 @@ export function loadConfigFile(filePath: string, rules: readonly OpenApiRule[]):
     // The same guarded parser as specs (alias bombs, messages without file content).
     const parsed = parseSourceText(filePath, text);
     if ('failure' in parsed) throw new ConfigError(`Config file ${filePath} is not valid YAML/JSON (line ${parsed.failure.range.start.line + 1}: ${parsed.failure.message})`);
+    // A rule set twice (or a tab in indentation) leaves it unclear which setting the team meant.
+    const problem = parsed.document.problems?.[0];
+    if (problem) throw new ConfigError(`Config file ${filePath}, line ${problem.range.start.line + 1}: ${problem.message}`);
     data = parsed.document.value;
   }
   return resolveConfig((data ?? {}) as ConfigFile, rules, path.dirname(path.resolve(filePath)), filePath);
