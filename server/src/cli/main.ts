@@ -37,19 +37,27 @@ function toolVersion(): string {
   }
 }
 
-/** `--config`, else the nearest config file above the first path linted (as a user running `healthlint proj` expects), else above the working folder. */
 /**
  * The config of each file: the one given with `--config`, else the nearest `.healthlint.yaml` above the file (as
  * ruff and ESLint's cascade find theirs), else above the working directory, else the defaults. Loaded once each.
  */
 class ConfigLookup {
   private readonly loaded = new Map<string, ResolvedConfig>();
+  /** By folder: a walked folder's files share it, and looking upwards costs a few file checks per level. */
+  private readonly byFolder = new Map<string, ResolvedConfig>();
 
   constructor(private readonly cwd: string, private readonly explicit: string | undefined) {}
 
   /** Throws `ConfigError` for a config that cannot be used. */
   forFolder(folder: string): ResolvedConfig {
-    const found = this.explicit ?? findConfigFile(folder, existsSync) ?? findConfigFile(this.cwd, existsSync);
+    const known = this.byFolder.get(folder);
+    if (known) return known;
+    const config = this.load(this.explicit ?? findConfigFile(folder, existsSync) ?? findConfigFile(this.cwd, existsSync));
+    this.byFolder.set(folder, config);
+    return config;
+  }
+
+  private load(found: string | undefined): ResolvedConfig {
     const key = found ?? '';
     let config = this.loaded.get(key);
     if (!config) {
