@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { withoutByteOrderMark } from '../engine/documents/parse';
 import type { Finding, TextEdit } from '../engine/finding';
 
 export interface FixOutcome {
@@ -22,8 +23,8 @@ export async function readFixText(file: string): Promise<FixText | undefined> {
   const raw = bytes.toString('utf8');
   if (!Buffer.from(raw, 'utf8').equals(bytes)) return undefined;
   // Ranges count from after a byte-order mark (as editors and the parsers do).
-  const mark = raw.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
-  return { mark, text: raw.slice(mark.length) };
+  const text = withoutByteOrderMark(raw);
+  return { mark: raw.slice(0, raw.length - text.length), text };
 }
 
 /**

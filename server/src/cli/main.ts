@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, mkdirSync, promises as fs, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, promises as fs, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { allRules } from '../../../rules/index';
 import { ConfigError, findConfigFile, loadConfigFile, resolveConfig, type ResolvedConfig } from '../engine/config';
@@ -7,7 +7,7 @@ import { looksBinary } from '../engine/documents/parse';
 import { lintText } from '../engine/linter';
 import { applyFixes, unifiedDiff, type FixText } from './apply-fixes';
 import { parseCliArguments, USAGE, UsageError, type CliArguments } from './arguments';
-import { collectTargets, ignoredByConfig, type LintTarget } from '../workspace/file-walker';
+import { collectTargetsWithConfigs, type LintTarget } from '../workspace/file-walker';
 import { formatGithub } from './formatters/github';
 import { formatJson } from './formatters/json';
 import { projectRootOf, type Formatter } from './formatters/report';
@@ -66,16 +66,6 @@ class ConfigLookup {
     }
     return config;
   }
-
-  forFile(filePath: string): ResolvedConfig {
-    return this.forFolder(path.dirname(filePath));
-  }
-
-  /** The folder a command-line path's own config is looked up from. */
-  forPath(input: string): ResolvedConfig {
-    const full = path.resolve(this.cwd, input);
-    return this.forFolder(existsSync(full) && statSync(full).isDirectory() ? full : path.dirname(full));
-  }
 }
 
 /** Runs the CLI and returns its exit code: 0 clean, 1 failing findings, 2 usage/config/internal error. */
@@ -96,9 +86,8 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
       for (const rule of allRules) io.stdout(`${rule.meta.id.padEnd(30)} ${rule.meta.category.padEnd(15)} ${rule.meta.defaultSeverity.padEnd(8)} ${rule.meta.description}\n`);
       return 0;
     }
+    // Configs are read while the paths are walked, before anything is linted: a broken one stops the run with exit 2.
     configs = new ConfigLookup(io.cwd, args.config ? path.resolve(io.cwd, args.config) : undefined);
-    // Every config the run will use is read before anything is linted: a broken one stops the run at once.
-    for (const input of args.paths) configs.forPath(input);
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) {
       io.stderr(`healthlint: ${error.message}\n${error instanceof UsageError ? 'Run healthlint --help for usage.\n' : ''}`);
@@ -108,28 +97,15 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
   }
 
   let internalError = false;
-  // Each command-line path is walked with its own config's ignores; a file found below a nested config is dropped
-  // by that config's ignores too, and linted with its rules.
-  const targets: LintTarget[] = [];
-  const seenTargets = new Set<string>();
-  const configOf = new Map<string, ResolvedConfig>();
+  // Each command-line path is walked with its own config's ignores, and each file is linted with its nearest config.
+  let targets: readonly (LintTarget & { readonly config: ResolvedConfig })[];
   try {
-    for (const input of args.paths) {
-      const pathConfig = configs.forPath(input);
-      const walked = await collectTargets([path.resolve(io.cwd, input)], pathConfig.ignore, pathConfig.baseDir);
-      for (const problem of walked.problems) {
-        io.stderr(`healthlint: ${path.relative(io.cwd, problem.filePath) || problem.filePath}: ${problem.reason}\n`);
-        internalError = true;
-      }
-      for (const target of walked.targets) {
-        if (seenTargets.has(target.filePath)) continue;
-        const config = configs.forFile(target.filePath);
-        if (!target.explicit && config !== pathConfig && ignoredByConfig(target.filePath, config.ignore, config.baseDir)) continue;
-        seenTargets.add(target.filePath);
-        configOf.set(target.filePath, config);
-        targets.push(target);
-      }
+    const walked = await collectTargetsWithConfigs(args.paths.map((input) => path.resolve(io.cwd, input)), (folder) => configs.forFolder(folder));
+    for (const problem of walked.problems) {
+      io.stderr(`healthlint: ${path.relative(io.cwd, problem.filePath) || problem.filePath}: ${problem.reason}\n`);
+      internalError = true;
     }
+    targets = walked.targets;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     io.stderr(`healthlint: ${error.message}\n`);
@@ -141,7 +117,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
   const filesOfTarget = new Map<string, readonly string[]>();
   for (const target of targets) {
     const display = path.relative(io.cwd, target.filePath) || target.filePath;
-    const config = configOf.get(target.filePath)!;
+    const config = target.config;
     const maxBytes = config.settings.load?.maxFileBytes ?? 100 * 1024 * 1024;
     try {
       const stat = await fs.stat(target.filePath);
@@ -212,7 +188,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
       remaining = remaining.filter((finding) => !changedFiles.has(finding.uri));
       for (const target of targets.filter((candidate) => (filesOfTarget.get(candidate.filePath) ?? []).some((file) => changedFiles.has(file)))) {
         const text = fixed.get(target.filePath)?.text ?? (await readTextFile(target.filePath));
-        const settings = { ...configOf.get(target.filePath)!.settings, load: { ...configOf.get(target.filePath)!.settings.load, readText } };
+        const settings = { ...target.config.settings, load: { ...target.config.settings.load, readText } };
         const result = await lintText(target.filePath, text, settings, target.explicit);
         remaining.push(...result.findings.filter((finding) => changedFiles.has(finding.uri)));
       }

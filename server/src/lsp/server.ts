@@ -19,7 +19,7 @@ import { DocumentCache } from '../engine/documents/document-cache';
 import { WalkCache } from '../engine/member-walk';
 import { SchemaMemoCache } from '../engine/model/schema-memos';
 import { lintText, type LintFileResult } from '../engine/linter';
-import { collectTargets } from '../workspace/file-walker';
+import { collectTargetsWithConfigs } from '../workspace/file-walker';
 import { docsSection, ruleDocs } from '../rule-docs';
 import { codeActionsFor, fileUri, FIX_ALL_KIND, fixAllAction, SHOW_RULE_DOCS_COMMAND, toDiagnostic, type DiagnosticData } from './finding-to-lsp';
 import { readTextFile } from '../engine/documents/read-text';
@@ -206,11 +206,7 @@ export function startServer(connection: Connection): void {
    * or creating or mending a referenced file, re-lints the specs using it.
    */
   function dependentRoots(fileUriChanged: string): string[] {
-    const roots = new Set<string>();
-    for (const [root, byFile] of resultsByRoot) if (byFile.has(fileUriChanged)) roots.add(root);
-    for (const [root, files] of filesByRoot) if (files.has(fileUriChanged)) roots.add(root);
-    roots.delete(fileUriChanged);
-    return [...roots];
+    return [...filesByRoot].filter(([root, files]) => root !== fileUriChanged && files.has(fileUriChanged)).map(([root]) => root);
   }
 
   connection.onInitialize((params) => {
@@ -313,8 +309,8 @@ export function startServer(connection: Connection): void {
     let linted = 0;
     try {
       for (const folder of workspaceFolders) {
-        const config = configIn(folder);
-        const { targets } = await collectTargets([folder], config.ignore, config.baseDir);
+        // As the CLI walks it: the folder's config, and each file's nearest config (its ignores and its rules).
+        const { targets } = await collectTargetsWithConfigs([folder], configIn);
         for (const [index, target] of targets.entries()) {
           if (progress.token.isCancellationRequested) return linted;
           progress.report(Math.round((index / Math.max(targets.length, 1)) * 100), path.relative(folder, target.filePath));
@@ -323,7 +319,7 @@ export function startServer(connection: Connection): void {
           if (documents.get(uri)) continue;
           try {
             const text = await readTextFile(target.filePath);
-            const result = await lintText(target.filePath, text, configFor(target.filePath).settings);
+            const result = await lintText(target.filePath, text, target.config.settings);
             if (result.status === 'not-spec') continue;
             setResults(uri, diagnosticsByFile(uri, result), result);
             linted++;

@@ -121,7 +121,47 @@ async function exists(filePath: string): Promise<boolean> {
   }
 }
 
-/** Whether a config's `ignore` patterns (relative to the config's folder) match a file found while walking. */
-export function ignoredByConfig(filePath: string, patterns: readonly string[], baseDir: string): boolean {
-  return patterns.length > 0 && isIgnored(filePath, false, [{ baseDir, matcher: ignore().add([...patterns]) }]);
+/** What the walk needs of a config: its `ignore` patterns and the folder they are relative to. */
+export interface IgnoreSettings {
+  readonly ignore: readonly string[];
+  readonly baseDir: string;
+}
+
+/**
+ * `collectTargets` with configs found per folder (the CLI's and the language server's lookup): each input is walked
+ * under its own config's ignores, and a file found below a nested config is dropped by that config's ignores too.
+ * Every target comes with the config that applies to it. `configIn` may throw (a broken config).
+ */
+export async function collectTargetsWithConfigs<Config extends IgnoreSettings>(
+  inputs: readonly string[],
+  configIn: (folder: string) => Config,
+): Promise<{ targets: (LintTarget & { readonly config: Config })[]; problems: WalkProblem[] }> {
+  const targets: (LintTarget & { config: Config })[] = [];
+  const problems: WalkProblem[] = [];
+  const seen = new Set<string>();
+  const matchers = new Map<Config, Ignore>();
+  for (const input of inputs) {
+    const full = path.resolve(input);
+    let isDir = false;
+    try {
+      isDir = (await fs.stat(full)).isDirectory();
+    } catch {
+      // collectTargets names the problem.
+    }
+    const inputConfig = configIn(isDir ? full : path.dirname(full));
+    const walked = await collectTargets([full], inputConfig.ignore, inputConfig.baseDir);
+    problems.push(...walked.problems);
+    for (const target of walked.targets) {
+      if (seen.has(target.filePath)) continue;
+      const config = configIn(path.dirname(target.filePath));
+      if (!target.explicit && config !== inputConfig && config.ignore.length > 0) {
+        let matcher = matchers.get(config);
+        if (!matcher) matchers.set(config, (matcher = ignore().add([...config.ignore])));
+        if (isIgnored(target.filePath, false, [{ baseDir: config.baseDir, matcher }])) continue;
+      }
+      seen.add(target.filePath);
+      targets.push({ ...target, config });
+    }
+  }
+  return { targets, problems };
 }
