@@ -88,6 +88,16 @@ function assess(operation: Operation, parameter: Parameter): UrlLeak | undefined
   return { parameter, severity, what: `${match.category}, matches '${match.term}'` };
 }
 
+/** FHIR's search-by-POST path for a search path: `/fhir/r4/Patient` → `/fhir/r4/Patient/_search`. */
+function searchPathOf(path: string): string {
+  return `${path.replace(/\/+$/, '')}/_search`;
+}
+
+function searchPathExists(model: ApiModel, path: string): boolean {
+  const paths = childOf(model.root, 'paths')?.value;
+  return isPlainObject(paths) && searchPathOf(path) in paths;
+}
+
 /**
  * "Move the criteria into a body": adds `POST <path>/_search` taking the GET operation's query parameters as a
  * form-encoded body (the FHIR pattern, and AWS HealthLake's advice for PHI searches), with the same security and
@@ -98,8 +108,8 @@ function searchByPostFix(model: ApiModel, operation: Operation): FixSpec | undef
   // DICOMweb (QIDO-RS, WADO-URI) defines no search by POST: a `_search` there would be an endpoint no PACS serves.
   if (model.version === '2.0' || operation.method !== 'get' || operation.health.dicomweb || operation.node.doc !== model.root.doc) return undefined;
   const paths = childOf(model.root, 'paths');
-  const searchPath = `${operation.path.replace(/\/+$/, '')}/_search`;
-  if (!paths || !isPlainObject(paths.value) || searchPath in paths.value) return undefined;
+  const searchPath = searchPathOf(operation.path);
+  if (!paths || !isPlainObject(paths.value) || searchPathExists(model, operation.path)) return undefined;
   const query = operation.parameters.filter((parameter) => parameter.in === 'query');
   const properties: Record<string, unknown> = {};
   for (const parameter of query) {
@@ -153,10 +163,8 @@ export default defineRule({
       const label = `${first.method.toUpperCase()} ${first.path}`;
       const more = operations.length > 1 ? ` (and ${operations.length - 1} more operation${operations.length > 2 ? 's' : ''})` : '';
       const fhirType = operations.find((operation) => operation.health.fhirType)?.health.fhirType;
-      const searchPath = `${first.path.replace(/\/+$/, '')}/_search`;
-      const paths = childOf(model.root, 'paths')?.value;
-      const searchExists = parameter.in === 'query' && isPlainObject(paths) && searchPath in paths;
-      const advice = searchExists
+      const searchPath = searchPathOf(first.path);
+      const advice = parameter.in === 'query' && searchPathExists(model, first.path)
         ? ` POST ${searchPath} exists: have clients use it for searches with PHI, and drop '${parameter.name}' from the GET (or mark the GET deprecated).`
         : parameter.in === 'query' && fhirType
           ? ` Offer and document POST ${searchPath} with a form-encoded body instead, so search criteria travel in the body.`
