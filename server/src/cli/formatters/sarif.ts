@@ -5,7 +5,7 @@ import type * as Sarif from 'sarif';
 import type { Finding, Severity } from '../../engine/finding';
 import { docsUrlOf, type OpenApiRule } from '../../engine/rule';
 import { docsSection, ruleDocs } from '../../rule-docs';
-import type { Formatter } from './report';
+import { relativePaths, type Formatter } from './report';
 
 const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = {
   error: 'error',
@@ -100,7 +100,7 @@ export const formatSarif: Formatter = (report) => {
   // Every rule, every run, in one order: GitHub advises the same rules across analyses, and indexes stay put.
   const rules = report.rules;
   const ruleIndex = new Map(rules.map((rule, index) => [rule.meta.id, index]));
-  const fingerprints = fingerprintsOf(report.findings, (uri) => path.relative(root, uri).split(path.sep).join('/'));
+  const fingerprints = fingerprintsOf(report.findings, relativePaths(root));
   const results: Sarif.Result[] = report.findings.map((finding, index) => ({
     ruleId: finding.ruleId,
     ...(ruleIndex.has(finding.ruleId) ? { ruleIndex: ruleIndex.get(finding.ruleId)! } : {}),
